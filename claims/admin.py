@@ -1,0 +1,327 @@
+"""The Django admin for power users. Workflow fields are read-only here: status changes,
+verdicts, sources and comments go through `claims.services`, so the admin obeys every rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from claims import errors, services
+from claims.models import Article, Claim, Comment, Event, Rating, Source
+from claims.permissions import Action, can
+
+
+def _run_for_each(
+    request: HttpRequest,
+    queryset: QuerySet[Claim],
+    verb: str,
+    call: Callable[[Claim], Any],
+) -> None:
+    """Apply a service to each selected claim; report successes and each refusal."""
+    done = 0
+    for claim in queryset.order_by("pk"):
+        try:
+            call(claim)
+            done += 1
+        except errors.DeskError as exc:
+            messages.error(request, f"Claim {claim.pk}: {exc.message}")
+    if done:
+        messages.success(request, f"{verb} {done} claim{'s' if done != 1 else ''}.")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fk_name = "claim"
+    fields = ("created_at", "actor", "action", "before", "after")
+    readonly_fields = fields
+    verbose_name_plural = "History"
+
+
+class SourceFormSet(BaseInlineFormSet):
+    """Sources added or removed in the admin go through the services (rules and audit)."""
+
+    def save(self, commit: bool = True) -> list[Any]:
+        request: HttpRequest = self.request  # type: ignore[attr-defined]
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                services.source_remove(source_id=form.instance.pk, actor=request.user)
+        saved = []
+        for form in self.extra_forms:
+            if form.has_changed() and form not in self.deleted_forms:
+                data = form.cleaned_data
+                saved.append(
+                    services.source_add(
+                        claim_id=self.instance.pk,
+                        actor=request.user,
+                        url=data["url"],
+                        title=data.get("title", ""),
+                        publisher=data.get("publisher", ""),
+                        accessed_at=data.get("accessed_at"),
+                        excerpt=data.get("excerpt", ""),
+                        stance=data.get("stance") or "context",
+                    )
+                )
+        return saved
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    formset = SourceFormSet
+    extra = 0
+    fields = ("url", "title", "publisher", "accessed_at", "stance", "excerpt", "added_by")
+    readonly_fields = ("added_by",)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(obj is not None and can(request.user, Action.RESEARCH))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(obj is not None and can(request.user, Action.RESEARCH))
+
+
+class CommentFormSet(BaseInlineFormSet):
+    def save(self, commit: bool = True) -> list[Any]:
+        request: HttpRequest = self.request  # type: ignore[attr-defined]
+        return [
+            services.comment_add(
+                claim_id=self.instance.pk, actor=request.user, body=form.cleaned_data["body"]
+            )
+            for form in self.extra_forms
+            if form.has_changed()
+        ]
+
+
+class CommentInline(admin.TabularInline):
+    model = Comment
+    formset = CommentFormSet
+    extra = 0
+    fields = ("created_at", "author", "body")
+    readonly_fields = ("created_at", "author")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(obj is not None and can(request.user, Action.COMMENT))
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = (
+        "short_text",
+        "article",
+        "kind",
+        "score",
+        "status",
+        "rating",
+        "assignee",
+        "updated_at",
+    )
+    list_filter = ("status", "rating", "kind", "assignee", "article")
+    search_fields = ("text", "claimant", "article__title")
+    list_select_related = ("article", "rating", "assignee")
+    ordering = ("-score",)
+    inlines = [SourceInline, CommentInline, EventInline]
+    actions = ["start_checking", "dismiss", "submit", "publish"]
+    readonly_fields = (
+        "article",
+        "start",
+        "end",
+        "text",
+        "kind",
+        "score",
+        "model_version",
+        "quantities",
+        "claimant",
+        "entities",
+        "status",
+        "assignee",
+        "rating",
+        "summary",
+        "claim_reviewed",
+        "verdict_by",
+        "submitted_by",
+        "published_by",
+        "published_at",
+        "canonical",
+        "version",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description="Claim")
+    def short_text(self, obj: Claim) -> str:
+        return str(obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # claims come from articles
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the record of a claim is never thrown away
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        pass  # every field is read-only; sources and comments save through their services
+
+    @admin.action(description="Start checking the selected claims")
+    def start_checking(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        _run_for_each(
+            request,
+            queryset,
+            "Started checking",
+            lambda c: services.claim_start_checking(claim_id=c.pk, actor=request.user),
+        )
+
+    @admin.action(description="Dismiss the selected claims")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        _run_for_each(
+            request,
+            queryset,
+            "Dismissed",
+            lambda c: services.claim_dismiss(claim_id=c.pk, actor=request.user),
+        )
+
+    @admin.action(description="Submit the selected claims for review")
+    def submit(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        _run_for_each(
+            request,
+            queryset,
+            "Submitted",
+            lambda c: services.claim_submit(claim_id=c.pk, actor=request.user),
+        )
+
+    @admin.action(description="Publish the selected verdicts")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        _run_for_each(
+            request,
+            queryset,
+            "Published",
+            lambda c: services.claim_publish(claim_id=c.pk, actor=request.user),
+        )
+
+
+class ClaimInline(ReadOnlyInline):
+    model = Claim
+    fields = ("text", "kind", "score", "status", "rating", "assignee")
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "outlet", "extraction_status", "claim_count", "created_at")
+    list_filter = ("extraction_status", "outlet", "content_type")
+    search_fields = ("title", "outlet", "author", "url")
+    readonly_fields = (
+        "body",
+        "raw",
+        "content_type",
+        "content_hash",
+        "idempotency_key",
+        "extraction_status",
+        "extraction_error",
+        "extraction_started_at",
+        "extraction_finished_at",
+        "extractor_version",
+        "loaded_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [ClaimInline]
+    actions = ["reextract"]
+
+    @admin.display(description="Claims")
+    def claim_count(self, obj: Article) -> int:
+        return obj.claims.count()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # articles are loaded through the services (dashboard, API, load_articles)
+
+    @admin.action(description="Extract claims again (keeps claims people have worked on)")
+    def reextract(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset:
+            try:
+                services.article_reextract(article_id=article.pk, actor=request.user)
+            except errors.DeskError as exc:
+                messages.error(request, f"Article {article.pk}: {exc.message}")
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("label", "swatch", "order", "rating_value", "is_unverifiable")
+    prepopulated_fields = {"slug": ("label",)}
+
+    @admin.display(description="Colour")
+    def swatch(self, obj: Rating) -> str:
+        return format_html('<span class="swatch">{}</span>', obj.colour)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "claim", "stance", "added_by", "created_at")
+    list_filter = ("stance",)
+    search_fields = ("url", "title", "publisher", "excerpt")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(SourceAdmin):
+    list_display = ("__str__", "claim", "author", "created_at")
+    list_filter = ()
+    search_fields = ("body",)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor", "claim", "article")
+    list_filter = ("action",)
+    search_fields = ("action", "claim__text", "article__title")
+    list_select_related = ("actor", "claim", "article")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ClaimsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "claims"
+    verbose_name = "Fact-checking desk"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_role_groups, sender=self)
+
+
+def _ensure_role_groups(**kwargs: Any) -> None:
+    from claims.roles import ensure_role_groups
+
+    ensure_role_groups(using=kwargs.get("using", "default"))

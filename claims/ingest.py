@@ -1,0 +1,260 @@
+"""Turning what a newsroom hands us (bytes of a file, a paste, an API body) into article text.
+
+Decoding and format conversion happen once, when the article is stored: the resulting text is
+the body that claim offsets index into, and it is never rewritten afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+
+from claims.errors import InvalidInput
+
+SUPPORTED_SUFFIXES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+}
+DOCUMENT_SUFFIXES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = re.compile(r"\s+")
+_HTML_HINT = re.compile(r"<\s*(html|body|p|div|article|head|script|br|h[1-6])\b", re.IGNORECASE)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "blockquote",
+    "section",
+    "article",
+    "pre",
+    "figcaption",
+    "dd",
+    "dt",
+}
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "object",
+    "embed",
+]
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """Text ready to store: `body` for claims, `raw` as received when it differs from the body
+    (HTML), and the format it came in."""
+
+    body: str
+    raw: str
+    content_type: str
+
+
+def max_bytes() -> int:
+    return int(settings.FACTCHECK_MAX_ARTICLE_BYTES)
+
+
+def check_size(size: int) -> None:
+    limit = max_bytes()
+    if size > limit:
+        raise InvalidInput(
+            f"The article is {size / 1048576:.1f} MB; the largest accepted is "
+            f"{limit / 1048576:.1f} MB (FACTCHECK_MAX_ARTICLE_BYTES)."
+        )
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode input bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Binary data is refused with a clear message rather than stored as mojibake.
+    """
+    check_size(len(data))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("The file claims to be UTF-16 but is not valid UTF-16.") from exc
+    if b"\x00" in data[:65536]:
+        raise InvalidInput(
+            "This looks like a binary file (it contains NUL bytes), not article text."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        # A few stray bytes in otherwise UTF-8 text: keep the text, mark the bad bytes.
+        text = data.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > max(3, len(text) // 100):
+            raise InvalidInput(
+                "The text is in an encoding that could not be recognised; save it as UTF-8."
+            ) from None
+    return text
+
+
+def check_text(text: str) -> str:
+    """Refuse text that cannot be an article: empty, binary, or over the size limit."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise InvalidInput("The text contains invalid Unicode (unpaired surrogates).") from exc
+    check_size(size)
+    if "\x00" in text:
+        raise InvalidInput("The text contains NUL characters; it looks like binary data.")
+    if not text.strip():
+        raise InvalidInput("The article is empty.")
+    sample = text[:100000]
+    controls = len(_CONTROL.findall(sample))
+    if controls > max(10, len(sample) // 50):
+        raise InvalidInput(
+            "This looks like binary data, not article text (many control characters)."
+        )
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if letters < 20:
+        raise InvalidInput("The article has almost no words in it.")
+    return text
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_HINT.search(text[:5000]))
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of an HTML page: scripts, styles and navigation dropped.
+
+    trafilatura finds the main text of a full page; for fragments it finds nothing, and
+    lxml's parse of the whole fragment is used instead.
+    """
+    import trafilatura  # imported lazily: loading it is slow and only HTML needs it
+
+    extracted = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
+    )
+    if extracted and len(extracted.split()) >= 20:
+        return extracted
+    return _html_fragment_text(html)
+
+
+def _html_fragment_text(html: str) -> str:
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except Exception as exc:  # lxml raises several types for unparsable input
+        raise InvalidInput(f"The HTML could not be parsed: {exc}") from exc
+    for tag in _DROP_TAGS:
+        for element in root.iter(tag):
+            element.drop_tree()
+    parts: list[str] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if element.text:
+            parts.append(element.text)
+        if element.tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if element.tail:
+            parts.append(element.tail)
+    text = "".join(parts)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r" *\n[ \n]*", "\n\n", text)
+    return text.strip()
+
+
+def text_from_document(data: bytes, suffix: str) -> str:
+    """Text of a .docx or .pdf upload."""
+    check_size(len(data))
+    try:
+        if suffix == ".docx":
+            import docx
+
+            document = docx.Document(io.BytesIO(data))
+            return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+        if suffix == ".pdf":
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data))
+            return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+    except InvalidInput:
+        raise
+    except Exception as exc:  # the parsers raise many types for broken files
+        raise InvalidInput(
+            f"The {suffix} file could not be read: {exc.__class__.__name__}."
+        ) from exc
+    raise InvalidInput(f"Files of type {suffix} are not supported.")
+
+
+def article_text_from_upload(name: str, data: bytes) -> ArticleText:
+    """Text of an uploaded or loaded file, by its name's suffix."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        body = check_text(text_from_document(data, suffix))
+        return ArticleText(body=body, raw="", content_type=DOCUMENT_SUFFIXES[suffix])
+    if suffix not in SUPPORTED_SUFFIXES:
+        accepted = ", ".join(sorted([*SUPPORTED_SUFFIXES, *DOCUMENT_SUFFIXES]))
+        raise InvalidInput(f"Files of type {suffix or '(none)'} are not supported; use {accepted}.")
+    return article_text_from_string(decode_bytes(data), content_type=SUPPORTED_SUFFIXES[suffix])
+
+
+def article_text_from_string(text: str, *, content_type: str | None = None) -> ArticleText:
+    """Text of a paste or an API body; HTML (declared or recognised) is converted once."""
+    check_text(text)
+    if content_type == "text/html" or (content_type is None and looks_like_html(text)):
+        body = html_to_text(text)
+        if not body.strip():
+            raise InvalidInput("The HTML page has no readable text.")
+        return ArticleText(body=check_text(body), raw=text, content_type="text/html")
+    # Plain text is stored once: the body is the input as received.
+    return ArticleText(body=text, raw="", content_type=content_type or "text/plain")
+
+
+def content_hash(body: str) -> str:
+    """Hash of the normalised text: the same article, re-typed or re-wrapped, hashes the same."""
+    normalised = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", body)).strip().casefold()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def title_from_text(body: str, *, fallback: str) -> str:
+    """A title for an article loaded without one: its first non-empty line."""
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:300]
+    return fallback

@@ -1,0 +1,74 @@
+"""Who may do what: the one place every entry point asks (services, views, API, admin)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from claims import errors
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    FACT_CHECKER = "fact-checker"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    LOAD_ARTICLE = "load article"
+    TRIAGE = "triage"  # detected -> checking | dismissed
+    ASSIGN = "assign"
+    RESEARCH = "research"  # sources, verdict draft
+    SUBMIT = "submit for review"
+    COMMENT = "comment"
+    REQUEST_CHANGES = "request changes"
+    PUBLISH = "publish"
+    REOPEN = "reopen"
+    MANAGE_INTEGRATIONS = "manage integrations"  # API tokens, webhooks
+
+
+_EDITOR = frozenset({Role.EDITOR})
+_DESK = frozenset({Role.EDITOR, Role.FACT_CHECKER})
+_EVERYONE = frozenset(Role)
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW: _EVERYONE,
+    Action.LOAD_ARTICLE: _DESK,
+    Action.TRIAGE: _EDITOR,
+    Action.ASSIGN: _EDITOR,
+    Action.RESEARCH: _DESK,
+    Action.SUBMIT: _DESK,
+    Action.COMMENT: _DESK,
+    Action.REQUEST_CHANGES: _EDITOR,
+    Action.PUBLISH: _EDITOR,
+    Action.REOPEN: _EDITOR,
+    Action.MANAGE_INTEGRATIONS: _EDITOR,
+}
+
+
+def roles_of(user: Any) -> frozenset[Role]:
+    """The desk roles of a user: its groups named after roles; a superuser is an editor."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached: frozenset[Role] | None = getattr(user, "_desk_roles", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.EDITOR)
+    result = frozenset(roles)
+    user._desk_roles = result
+    return result
+
+
+def can(user: Any, action: Action) -> bool:
+    return bool(roles_of(user) & RULES[action])
+
+
+def require(user: Any, action: Action) -> None:
+    """Raise PermissionDenied unless the user's role allows the action."""
+    if not can(user, action):
+        allowed = " or ".join(sorted(role.value for role in RULES[action]))
+        raise errors.PermissionDenied(f"Only an {allowed} may {action.value}.")

@@ -1,0 +1,677 @@
+"""Every write that carries an editorial rule. Views, the API, the admin, commands and tasks all
+call these functions, so each rule is written (and enforced) once.
+
+Concurrency: a claim's `version` is bumped by every change. Writes lock the row and then
+update it conditionally on the version they read, so of two people acting on one claim at
+once one succeeds and the other gets `Conflict`; callers that showed a person a claim pass the
+version they showed as `expected_version`, so a decision made on stale information is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from claims import errors
+from claims.ingest import ArticleText, content_hash
+from claims.models import (
+    Article,
+    Claim,
+    ClaimStatus,
+    Comment,
+    Event,
+    ExtractionStatus,
+    Rating,
+    Source,
+    SourceStance,
+)
+from claims.permissions import Action, Role, require, roles_of
+
+if TYPE_CHECKING:
+    from claims.extraction import ExtractedClaim
+
+logger = logging.getLogger(__name__)
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+# --- audit log ---------------------------------------------------------------------------
+
+
+def _event(
+    *,
+    action: str,
+    actor: Any = None,
+    claim: Claim | None = None,
+    article: Article | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Event:
+    return Event.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        claim=claim,
+        article=article if article is not None else (claim.article if claim is not None else None),
+        before=before or {},
+        after=after or {},
+    )
+
+
+def claim_snapshot(claim: Claim) -> dict[str, Any]:
+    """The reviewable state of a claim, as recorded before and after each change."""
+    return {
+        "status": claim.status,
+        "assignee": claim.assignee.get_username() if claim.assignee_id and claim.assignee else None,
+        "rating": claim.rating.label if claim.rating_id and claim.rating else None,
+        "summary": claim.summary,
+        "claim_reviewed": claim.claim_reviewed,
+        "version": claim.version,
+    }
+
+
+def _source_snapshot(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.pk,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "accessed_at": source.accessed_at.isoformat() if source.accessed_at else None,
+        "excerpt": source.excerpt,
+        "stance": source.stance,
+    }
+
+
+# --- claims: locking and conditional writes ----------------------------------------------
+
+
+def _lock_claim(claim_id: int) -> Claim:
+    try:
+        return (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("assignee", "rating", "article")
+            .get(pk=claim_id)
+        )
+    except Claim.DoesNotExist:
+        raise errors.NotFound(f"There is no claim {claim_id}.") from None
+
+
+def _check_version(claim: Claim, expected_version: int | None) -> None:
+    if expected_version is not None and claim.version != expected_version:
+        raise errors.Conflict(
+            f"Somebody else changed this claim meanwhile (it is now at version {claim.version}, "
+            f"you saw version {expected_version}); reload it and try again."
+        )
+
+
+def _write(claim: Claim, *, status_from: Iterable[str] | None = None, **changes: Any) -> Claim:
+    """Apply `changes` only if nobody changed the claim since it was read; bump its version."""
+    guard = Claim.objects.filter(pk=claim.pk, version=claim.version)
+    if status_from is not None:
+        guard = guard.filter(status__in=list(status_from))
+    updated = guard.update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise errors.Conflict(
+            "Somebody else changed this claim meanwhile; reload it and try again."
+        )
+    claim.refresh_from_db()
+    return claim
+
+
+def _require_status(claim: Claim, allowed: Iterable[str], doing: str) -> None:
+    allowed = list(allowed)
+    if claim.status not in allowed:
+        wanted = " or ".join(ClaimStatus(s).label.lower() for s in allowed)
+        raise errors.Conflict(
+            f"Cannot {doing}: the claim is {ClaimStatus(claim.status).label.lower()}, not {wanted}."
+        )
+
+
+def _require_researcher(actor: Any, claim: Claim, action: Action) -> None:
+    """Editors may research any claim; a fact-checker only the claims assigned to them."""
+    require(actor, action)
+    if Role.EDITOR not in roles_of(actor) and claim.assignee_id != actor.pk:
+        raise errors.PermissionDenied("This claim is assigned to somebody else.")
+
+
+def _require_sources_for(claim: Claim, rating: Rating | None) -> None:
+    if rating is None:
+        raise errors.RuleViolation("The verdict has no rating yet.")
+    if not rating.is_unverifiable and not claim.sources.exists():
+        raise errors.RuleViolation(
+            f"A verdict rated {rating.label!r} needs at least one source; add the evidence it "
+            "relies on (only an Unverifiable verdict may stand without one)."
+        )
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+def article_load(
+    *,
+    text: ArticleText,
+    loaded_by: Any = None,
+    title: str = "",
+    outlet: str = "",
+    author: str = "",
+    url: str = "",
+    published_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Article, bool]:
+    """Store an article and queue its extraction; the same content (or key) again returns the
+    existing article and creates nothing. `loaded_by` None means a trusted local command."""
+    if loaded_by is not None:
+        require(loaded_by, Action.LOAD_ARTICLE)
+    digest = content_hash(text.body)
+    existing = _existing_article(digest, idempotency_key)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title[:500],
+                outlet=outlet[:200],
+                author=author[:300],
+                url=url,
+                published_at=published_at,
+                body=text.body,
+                raw=text.raw,
+                content_type=text.content_type,
+                content_hash=digest,
+                idempotency_key=idempotency_key or None,
+                loaded_by=loaded_by if getattr(loaded_by, "is_authenticated", False) else None,
+            )
+            _event(
+                action="article.loaded",
+                actor=loaded_by,
+                article=article,
+                after={"title": article.title, "content_type": article.content_type},
+            )
+    except IntegrityError:
+        # Another request stored the same article a moment ago: that one stands.
+        existing = _existing_article(digest, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    _queue_extraction(article.pk)
+    return article, True
+
+
+def _existing_article(digest: str, idempotency_key: str | None) -> Article | None:
+    if idempotency_key:
+        keyed = Article.objects.filter(idempotency_key=idempotency_key).first()
+        if keyed is not None:
+            return keyed
+    return Article.objects.filter(content_hash=digest).first()
+
+
+def _queue_extraction(article_id: int) -> None:
+    from claims.tasks import extract_article
+
+    extract_article.delay_on_commit(article_id)
+
+
+def article_reextract(*, article_id: int, actor: Any) -> Article:
+    """Queue extraction again (e.g. after a better model ships); people's work is kept."""
+    require(actor, Action.LOAD_ARTICLE)
+    with transaction.atomic():
+        updated = Article.objects.filter(pk=article_id).update(
+            extraction_status=ExtractionStatus.QUEUED, extraction_error=""
+        )
+        if not updated:
+            raise errors.NotFound(f"There is no article {article_id}.")
+        article = Article.objects.get(pk=article_id)
+        _event(action="article.extraction_requested", actor=actor, article=article)
+        _queue_extraction(article_id)
+    return article
+
+
+def article_extract(*, article_id: int) -> Article:
+    """Run the extractor over an article and store its claims.
+
+    Idempotent: running it again refreshes the claims nobody has acted on, never duplicates a
+    claim, and never deletes or overwrites a claim a person has touched.
+    """
+    started = timezone.now()
+    if not Article.objects.filter(pk=article_id).update(
+        extraction_status=ExtractionStatus.RUNNING,
+        extraction_started_at=started,
+        extraction_error="",
+    ):
+        raise errors.NotFound(f"There is no article {article_id}.")
+    body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+    from claims import extraction  # loads NLP models on first use: only workers pay for it
+
+    try:
+        found = extraction.extract_claims(body)
+        version = extraction.model_version()
+    except Exception as exc:
+        message = exc.args[0] if isinstance(exc, extraction.ExtractionError) else repr(exc)
+        logger.exception("Extraction failed for article %s", article_id)
+        with transaction.atomic():
+            Article.objects.filter(pk=article_id).update(
+                extraction_status=ExtractionStatus.FAILED,
+                extraction_error=str(message)[:2000],
+                extraction_finished_at=timezone.now(),
+            )
+            _event(
+                action="article.extraction_failed",
+                article=Article.objects.get(pk=article_id),
+                after={"error": str(message)[:2000]},
+            )
+        return Article.objects.get(pk=article_id)
+
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        counts = _store_claims(article, found, version)
+        article.extraction_status = ExtractionStatus.DONE
+        article.extraction_finished_at = timezone.now()
+        article.extractor_version = version
+        article.save(
+            update_fields=[
+                "extraction_status",
+                "extraction_finished_at",
+                "extractor_version",
+                "updated_at",
+            ]
+        )
+        _event(
+            action="article.extracted", article=article, after={**counts, "model_version": version}
+        )
+    return article
+
+
+def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -> dict[str, int]:
+    existing = {(c.start, c.end): c for c in article.claims.all()}
+    untouched = set(Claim.objects.filter(article=article).untouched().values_list("pk", flat=True))
+    seen: set[tuple[int, int]] = set()
+    to_create: list[Claim] = []
+    to_update: list[Claim] = []
+    fields = ("text", "kind", "score", "model_version", "quantities", "claimant", "entities")
+    for item in found:
+        key = (item.start, item.end)
+        if (
+            key in seen
+            or article.body[item.start : item.end] != item.text
+            or item.end <= item.start
+        ):
+            logger.warning(
+                "Extractor returned a bad or repeated span %s in article %s", key, article.pk
+            )
+            continue
+        seen.add(key)
+        values = {
+            "text": item.text,
+            "kind": item.kind,
+            "score": min(1.0, max(0.0, float(item.score))),
+            "model_version": version,
+            "quantities": [q.as_dict() for q in item.quantities],
+            "claimant": item.claimant[:300],
+            "entities": [dict(e) for e in item.entities],
+        }
+        claim = existing.get(key)
+        if claim is None:
+            to_create.append(Claim(article=article, start=item.start, end=item.end, **values))
+        elif claim.pk in untouched:
+            for name, value in values.items():
+                setattr(claim, name, value)
+            to_update.append(claim)
+    stale = [c.pk for key, c in existing.items() if key not in seen and c.pk in untouched]
+    Claim.objects.bulk_create(to_create, batch_size=500)
+    Claim.objects.bulk_update(to_update, fields, batch_size=500)
+    Claim.objects.filter(pk__in=stale).delete()
+    return {
+        "created": len(to_create),
+        "refreshed": len(to_update),
+        "removed": len(stale),
+        "kept": len(existing) - len(to_update) - len(stale),
+    }
+
+
+# --- claim workflow ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_dismiss(
+    *, claim_id: int, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Claim:
+    """Triage: an editor decides a detected claim is not worth checking."""
+    require(actor, Action.TRIAGE)
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.DETECTED], "dismiss")
+    before = claim_snapshot(claim)
+    claim = _write(claim, status_from=[ClaimStatus.DETECTED], status=ClaimStatus.DISMISSED)
+    after = claim_snapshot(claim)
+    if reason.strip():
+        after["reason"] = reason.strip()
+    _event(action="claim.dismissed", actor=actor, claim=claim, before=before, after=after)
+    return claim
+
+
+@transaction.atomic
+def claim_start_checking(
+    *, claim_id: int, actor: Any, assignee: Any = None, expected_version: int | None = None
+) -> Claim:
+    """Triage: an editor decides a detected claim is worth checking (optionally assigning it)."""
+    require(actor, Action.TRIAGE)
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.DETECTED], "start checking")
+    changes: dict[str, Any] = {"status": ClaimStatus.CHECKING}
+    if assignee is not None:
+        _require_assignable(assignee)
+        changes["assignee"] = assignee
+    before = claim_snapshot(claim)
+    claim = _write(claim, status_from=[ClaimStatus.DETECTED], **changes)
+    _event(
+        action="claim.checking",
+        actor=actor,
+        claim=claim,
+        before=before,
+        after=claim_snapshot(claim),
+    )
+    return claim
+
+
+def _require_assignable(assignee: Any) -> None:
+    if not assignee.is_active or not (roles_of(assignee) & {Role.EDITOR, Role.FACT_CHECKER}):
+        raise errors.RuleViolation(
+            f"{assignee.get_username()} cannot be assigned claims: only active editors and "
+            "fact-checkers can."
+        )
+
+
+@transaction.atomic
+def claim_assign(
+    *, claim_id: int, actor: Any, assignee: Any | None, expected_version: int | None = None
+) -> Claim:
+    """An editor gives a claim to a fact-checker (or takes it back with assignee=None)."""
+    require(actor, Action.ASSIGN)
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(
+        claim, [ClaimStatus.DETECTED, ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW], "assign"
+    )
+    if assignee is not None:
+        _require_assignable(assignee)
+    if claim.assignee_id == (assignee.pk if assignee is not None else None):
+        return claim
+    before = claim_snapshot(claim)
+    claim = _write(claim, assignee=assignee)
+    _event(
+        action="claim.assigned",
+        actor=actor,
+        claim=claim,
+        before=before,
+        after=claim_snapshot(claim),
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_set_verdict(
+    *,
+    claim_id: int,
+    actor: Any,
+    rating: Rating | None,
+    summary: str,
+    claim_reviewed: str = "",
+    expected_version: int | None = None,
+) -> Claim:
+    """Draft the verdict while checking; the drafter may not later publish it (four-eyes)."""
+    claim = _lock_claim(claim_id)
+    _require_researcher(actor, claim, Action.RESEARCH)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.CHECKING], "change the verdict")
+    claim_reviewed = claim_reviewed.strip()
+    if len(claim_reviewed) > 75:
+        raise errors.RuleViolation(
+            f"The short claim for ClaimReview is {len(claim_reviewed)} characters; keep it "
+            "under 75."
+        )
+    before = claim_snapshot(claim)
+    claim = _write(
+        claim,
+        status_from=[ClaimStatus.CHECKING],
+        rating=rating,
+        summary=summary.strip(),
+        claim_reviewed=claim_reviewed,
+        verdict_by=actor,
+    )
+    _event(
+        action="verdict.changed",
+        actor=actor,
+        claim=claim,
+        before=before,
+        after=claim_snapshot(claim),
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_submit(*, claim_id: int, actor: Any, expected_version: int | None = None) -> Claim:
+    """Send a drafted verdict to review: it needs a rating, a summary and its sources."""
+    claim = _lock_claim(claim_id)
+    _require_researcher(actor, claim, Action.SUBMIT)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.CHECKING], "submit for review")
+    if not claim.summary.strip():
+        raise errors.RuleViolation("The verdict needs a summary before it goes to review.")
+    _require_sources_for(claim, claim.rating)
+    before = claim_snapshot(claim)
+    claim = _write(
+        claim, status_from=[ClaimStatus.CHECKING], status=ClaimStatus.IN_REVIEW, submitted_by=actor
+    )
+    _event(
+        action="claim.submitted",
+        actor=actor,
+        claim=claim,
+        before=before,
+        after=claim_snapshot(claim),
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_request_changes(
+    *, claim_id: int, actor: Any, comment: str, expected_version: int | None = None
+) -> Claim:
+    """A reviewer sends a verdict back to checking; the change request must say what to change."""
+    require(actor, Action.REQUEST_CHANGES)
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.IN_REVIEW], "request changes")
+    if not comment.strip():
+        raise errors.RuleViolation("Say what needs to change: a change request needs a comment.")
+    before = claim_snapshot(claim)
+    claim = _write(claim, status_from=[ClaimStatus.IN_REVIEW], status=ClaimStatus.CHECKING)
+    note = Comment.objects.create(claim=claim, author=actor, body=comment.strip())
+    after = {**claim_snapshot(claim), "comment": note.body}
+    _event(action="claim.changes_requested", actor=actor, claim=claim, before=before, after=after)
+    return claim
+
+
+@transaction.atomic
+def claim_publish(*, claim_id: int, actor: Any, expected_version: int | None = None) -> Claim:
+    """Publish a reviewed verdict: an editor who neither drafted nor submitted it (four-eyes)."""
+    require(actor, Action.PUBLISH)
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.IN_REVIEW], "publish")
+    if actor.pk in {claim.verdict_by_id, claim.submitted_by_id}:
+        raise errors.PermissionDenied(
+            "Four-eyes rule: you drafted or submitted this verdict, so another editor must "
+            "publish it."
+        )
+    if not claim.summary.strip():
+        raise errors.RuleViolation("The verdict needs a summary before it is published.")
+    _require_sources_for(claim, claim.rating)
+    before = claim_snapshot(claim)
+    now = timezone.now()
+    claim = _write(
+        claim,
+        status_from=[ClaimStatus.IN_REVIEW],
+        status=ClaimStatus.PUBLISHED,
+        published_by=actor,
+        published_at=now,
+    )
+    after = {**claim_snapshot(claim), "published_at": now.isoformat()}
+    _event(action="claim.published", actor=actor, claim=claim, before=before, after=after)
+    return claim
+
+
+@transaction.atomic
+def claim_reopen(
+    *, claim_id: int, actor: Any, reason: str, expected_version: int | None = None
+) -> Claim:
+    """Reopen a published verdict for a correction; the published verdict stays in history."""
+    require(actor, Action.REOPEN)
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.PUBLISHED], "reopen")
+    if not reason.strip():
+        raise errors.RuleViolation("Say why the verdict is reopened: a correction needs a reason.")
+    before = {
+        **claim_snapshot(claim),
+        "published_at": claim.published_at.isoformat() if claim.published_at else None,
+        "published_by": claim.published_by.get_username() if claim.published_by else None,
+    }
+    claim = _write(
+        claim,
+        status_from=[ClaimStatus.PUBLISHED],
+        status=ClaimStatus.CHECKING,
+        submitted_by=None,
+        published_by=None,
+        published_at=None,
+    )
+    Comment.objects.create(claim=claim, author=actor, body=f"Reopened: {reason.strip()}")
+    after = {**claim_snapshot(claim), "reason": reason.strip()}
+    _event(action="claim.reopened", actor=actor, claim=claim, before=before, after=after)
+    return claim
+
+
+# --- sources and comments ----------------------------------------------------------------
+
+
+@transaction.atomic
+def source_add(
+    *,
+    claim_id: int,
+    actor: Any,
+    url: str,
+    title: str = "",
+    publisher: str = "",
+    accessed_at: date | None = None,
+    excerpt: str = "",
+    stance: str = SourceStance.CONTEXT,
+    expected_version: int | None = None,
+) -> Source:
+    """Add evidence to a claim under research."""
+    claim = _lock_claim(claim_id)
+    _require_researcher(actor, claim, Action.RESEARCH)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW], "add a source")
+    url = url.strip()
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise errors.RuleViolation(f"{url!r} is not a valid http(s) address.") from None
+    if stance not in SourceStance.values:
+        raise errors.RuleViolation(f"Stance must be one of {', '.join(SourceStance.values)}.")
+    source = Source.objects.create(
+        claim=claim,
+        url=url,
+        title=title.strip()[:500],
+        publisher=publisher.strip()[:300],
+        accessed_at=accessed_at or timezone.localdate(),
+        excerpt=excerpt.strip(),
+        stance=stance,
+        added_by=actor,
+    )
+    _write(claim)
+    _event(action="source.added", actor=actor, claim=claim, after=_source_snapshot(source))
+    return source
+
+
+@transaction.atomic
+def source_remove(*, source_id: int, actor: Any, expected_version: int | None = None) -> Claim:
+    """Remove a source; the audit log keeps what it said."""
+    try:
+        source = Source.objects.get(pk=source_id)
+    except Source.DoesNotExist:
+        raise errors.NotFound(f"There is no source {source_id}.") from None
+    claim = _lock_claim(source.claim_id)
+    _require_researcher(actor, claim, Action.RESEARCH)
+    _check_version(claim, expected_version)
+    _require_status(claim, [ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW], "remove a source")
+    before = _source_snapshot(source)
+    source.delete()
+    claim = _write(claim)
+    _event(action="source.removed", actor=actor, claim=claim, before=before)
+    return claim
+
+
+@transaction.atomic
+def comment_add(*, claim_id: int, actor: Any, body: str) -> Comment:
+    """Add a note to a claim's discussion."""
+    require(actor, Action.COMMENT)
+    if not body.strip():
+        raise errors.RuleViolation("The comment is empty.")
+    try:
+        claim = Claim.objects.get(pk=claim_id)
+    except Claim.DoesNotExist:
+        raise errors.NotFound(f"There is no claim {claim_id}.") from None
+    comment = Comment.objects.create(claim=claim, author=actor, body=body.strip())
+    _event(
+        action="comment.added",
+        actor=actor,
+        claim=claim,
+        after={"id": comment.pk, "body": comment.body},
+    )
+    return comment
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_set_role(*, user: Any, role: Role, actor: Any = None) -> None:
+    """Give a user exactly one desk role (editor, fact-checker or viewer)."""
+    groups = {r: Group.objects.get_or_create(name=r.value)[0] for r in Role}
+    before = sorted(r.value for r in roles_of(user))
+    user.groups.remove(*[g for r, g in groups.items() if r != role])
+    user.groups.add(groups[role])
+    if hasattr(user, "_desk_roles"):
+        del user._desk_roles
+    _event(
+        action="user.role_changed",
+        actor=actor,
+        before={"user": user.get_username(), "roles": before},
+        after={"user": user.get_username(), "roles": [role.value]},
+    )
+
+
+def desk_members() -> Any:
+    """Active users who can be assigned claims."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Exists(
+                Group.objects.filter(
+                    user=OuterRef("pk"), name__in=[Role.EDITOR.value, Role.FACT_CHECKER.value]
+                )
+            )
+        )
+        .order_by("username")
+    )
