@@ -41,7 +41,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy factcheck claims
 
-test: install check-services lint
+test: install check-services lint typecheck
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python -m pytest

@@ -90,7 +90,7 @@ class SourceInline(admin.StackedInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.request = request
+        formset.request = request  # type: ignore[attr-defined]
         return formset
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -124,7 +124,7 @@ class CommentInline(admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.request = request
+        formset.request = request  # type: ignore[attr-defined]
         return formset
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -287,41 +287,35 @@ class RatingAdmin(admin.ModelAdmin):
         return format_html('<span class="swatch">{}</span>', obj.colour)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services: readable here, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "claim", "stance", "added_by", "created_at")
     list_filter = ("stance",)
     search_fields = ("url", "title", "publisher", "excerpt")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Comment)
-class CommentAdmin(SourceAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "claim", "author", "created_at")
-    list_filter = ()
     search_fields = ("body",)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "actor", "claim", "article")
     list_filter = ("action",)
     search_fields = ("action", "claim__text", "article__title")
     list_select_related = ("actor", "claim", "article")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 user.is_staff = True
                 user.save()
                 services.user_set_role(user=user, role=role)
-                logins.append((username, password, role.value))
+                logins.append((username, password, str(role)))
         for path in sorted(DEMO_ARTICLES.glob("*.txt")):
             text = article_text_from_upload(path.name, path.read_bytes())
             article, created = services.article_load(
@@ -60,5 +60,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{state}: {article.title} (article {article.pk})")
         self.stdout.write("")
         self.stdout.write("Demo logins (username / password / role):")
-        for username, password, role in logins:
-            self.stdout.write(f"  {username:<8} {password:<14} {role}")
+        for username, password, role_name in logins:
+            self.stdout.write(f"  {username:<8} {password:<14} {role_name}")
