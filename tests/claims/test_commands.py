@@ -23,20 +23,21 @@ GOOD = (
 )
 
 
-def _run(*args: str) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        yield callbacks
+def run(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run a command; what it queues on commit (extraction) runs as soon as it returns."""
+
+    def _run(*args: str) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(*args, stdout=out)
+        return out.getvalue()
+
+    return _run
 
 
 def test_load_articles_reports_loaded_duplicate_and_failed(
-    db: None, tmp_path: Path, on_commit: Any
+    db: None, tmp_path: Path, run: Any
 ) -> None:
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "page.html").write_text(
@@ -48,7 +49,7 @@ def test_load_articles_reports_loaded_duplicate_and_failed(
     (tmp_path / "same-again.md").write_text(GOOD.upper(), encoding="utf-8")
     (tmp_path / "ignored.jpg").write_bytes(b"\xff\xd8\xff")
 
-    output = _run("load_articles", str(tmp_path))
+    output = run("load_articles", str(tmp_path))
 
     assert "2 loaded, 1 duplicates, 2 failed" in output
     assert "failed     " + str(tmp_path / "junk.txt") in output
@@ -60,28 +61,26 @@ def test_load_articles_reports_loaded_duplicate_and_failed(
     assert "alert" not in html.body and "<script>" in html.raw
 
 
-def test_load_articles_rejects_missing_path(db: None) -> None:
+def test_load_articles_rejects_missing_path(db: None, run: Any) -> None:
     with pytest.raises(CommandError, match="no such file"):
-        _run("load_articles", "/nonexistent/folder")
+        run("load_articles", "/nonexistent/folder")
 
 
-def test_load_articles_loads_the_samples_then_finds_them_duplicates(
-    db: None, on_commit: Any
-) -> None:
-    first = _run("load_articles", str(SAMPLE_ARTICLES))
+def test_load_articles_loads_the_samples_then_finds_them_duplicates(db: None, run: Any) -> None:
+    first = run("load_articles", str(SAMPLE_ARTICLES))
     assert "3 loaded, 0 duplicates, 0 failed" in first
     claims = Claim.objects.count()
     assert claims > 10
     assert set(Article.objects.values_list("extraction_status", flat=True)) == {
         ExtractionStatus.DONE
     }
-    second = _run("load_articles", str(SAMPLE_ARTICLES))
+    second = run("load_articles", str(SAMPLE_ARTICLES))
     assert "0 loaded, 3 duplicates, 0 failed" in second
     assert (Article.objects.count(), Claim.objects.count()) == (3, claims)
 
 
-def test_seed_demo_creates_one_login_per_role_and_demo_articles(db: None, on_commit: Any) -> None:
-    output = _run("seed_demo")
+def test_seed_demo_creates_one_login_per_role_and_demo_articles(db: None, run: Any) -> None:
+    output = run("seed_demo")
     users = {u.username: u for u in get_user_model().objects.all()}
     assert roles_of(users["editor"]) == {Role.EDITOR}
     assert roles_of(users["checker"]) == {Role.FACT_CHECKER}
@@ -91,7 +90,7 @@ def test_seed_demo_creates_one_login_per_role_and_demo_articles(db: None, on_com
     assert users["checker"].check_password(password)
     assert Article.objects.count() >= 3
     assert Claim.objects.count() > 0
-    _run("seed_demo")  # again: no duplicates, fresh passwords
+    run("seed_demo")  # again: no duplicates, fresh passwords
     assert Article.objects.count() == 3
 
 

@@ -1,0 +1,237 @@
+"""Which sentences are claims, what kind, who made them, and how worth checking they are.
+
+The kinds follow Full Fact's claim taxonomy (Konstantinovskiy et al., arXiv:1809.08193:
+quantity, comparison, causal, rule, prediction, personal, other) plus quote and event."""
+
+from __future__ import annotations
+
+import re
+
+from claims.extraction.types import Quantity
+
+_BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^\s*(don'?t|do not) miss\b",
+        r"^\s*(read|see) (more|also)\b",
+        r"^\s*related( stories| articles)?\s*:",
+        r"^\s*next steps? for you\b",
+        r"^\s*the post .+ appeared first on\b",
+        r"\bappeared first on\b",
+        r"^\s*(share|subscribe|sign up|follow us|click here|advertisement|listen to)\b",
+        r"\bsubscribe to (our|the) newsletter\b",
+        r"^\s*(by|written by|reporting by)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s*$",
+        r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s+contributed( to this)? reporting\.?\s*$",
+        r"^\s*[A-Z][A-Za-z .]{0,30}\s*[–—-]\s*$",
+        r"^\s*[A-Z]{2,}(\s+[A-Z]{2,})*\s*$",
+        r"^\s*(photo|image|video)( credit)?\s*:",
+        r"^\s*(copyright|©)",
+        r"^\s*all rights reserved",
+    )
+]
+_QUESTION = re.compile(r"\?[\"”’»)]*\s*$")
+_OPINION = re.compile(
+    r"\b(i think|i believe|in my (view|opinion)|we think|we believe|should|ought to|must be|"
+    r"needs? to|let'?s|honestly|frankly|arguably|remember when|pay (close )?attention|"
+    r"think back|you'?ve (seen|read)|imagine|biggest (strength|weakness)|is not how)\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE = re.compile(
+    r"^\s*(check|pay|remember|think|look|imagine|consider|don'?t|do not|read|watch|listen|"
+    r"click|sign|subscribe|share|follow|visit|see)\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+_SPEECH_VERBS = (
+    r"said|says|told|tells|wrote|writes|claimed|claims|stated|states|argued|argues|"
+    r"insisted|insists|added|adds|announced|announces|tweeted|posted|declared|called|"
+    r"warned|alleged|alleges|testified|reported|reports|noted|explained|boasted"
+)
+_NAME = r"(?:[A-Z][a-zA-Z'’.-]+)(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|bin|al)){0,3}"
+_TITLES = (
+    r"President|Prime Minister|Senator|Sen\.|Rep\.|Gov\.|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"
+    r"Council leader|[Cc]ouncillor|leader|[Mm]inister"
+)
+_ROLE_NAME = rf"(?:(?:{_TITLES})\s+)?({_NAME})"
+_CLAIMANT_PATTERNS = [
+    re.compile(rf"\baccording to (?:the )?({_NAME})"),
+    re.compile(rf"{_ROLE_NAME},?\s+(?:[^,.]{{0,60}},\s+)?(?:{_SPEECH_VERBS})\b"),
+    re.compile(rf"\b(?:{_SPEECH_VERBS})\s+{_ROLE_NAME}"),
+    re.compile(rf"{_ROLE_NAME}(?:’s|'s)\s+(?:claim|assertion|statement|boast)\b"),
+    re.compile(r"\b(?:his|her|their) claim\b"),
+]
+_PRONOUNS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And"}
+_NOT_PEOPLE = {
+    "The",
+    "This",
+    "That",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "If",
+    "As",
+    "When",
+    "While",
+    "Despite",
+    "After",
+    "Before",
+    "Since",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Moscow",
+    "Washington",
+    "Kyiv",
+    "Kiev",
+    "Russia",
+    "Ukraine",
+    "America",
+    "Europe",
+    "Congress",
+    "Council",
+    "The Atlantic",
+}
+
+_COMPARISON = re.compile(
+    r"\b(more|less|fewer|higher|lower|larger|smaller|bigger|biggest|largest|highest|lowest|"
+    r"most|least|twice|double|half|worst|best|record|compared (with|to)|than|since \w+ began|"
+    r"rose|risen|fell|fallen|increased?|decreased?|doubled|tripled)\b",
+    re.IGNORECASE,
+)
+_CAUSAL = re.compile(
+    r"\b(because|caused|causes|due to|led to|leads to|as a result|result(ed)? in|so that|"
+    r"in order to|to pressure|therefore|thanks to|linked to|blamed)\b",
+    re.IGNORECASE,
+)
+_RULE = re.compile(
+    r"\b(law|illegal|legal|rule|regulation|bill|ban|banned|constitution|treaty|requires?|"
+    r"mandatory|allowed|prohibited|veto)\b",
+    re.IGNORECASE,
+)
+_PREDICTION = re.compile(
+    r"\b(will|would|expects?|expected|forecasts?|predicts?|projected|is going to|are going to|"
+    r"next (year|month|week))\b",
+    re.IGNORECASE,
+)
+_PERSONAL = re.compile(r"^\s*(i|we|my|our)\b", re.IGNORECASE)
+_EVENT_VERB = re.compile(
+    r"\b(\w+ed|met|sent|kept|made|took|gave|won|lost|began|ran|held|cut|hit|left|led|built|"
+    r"paid|spent|sold|bought|fled|broke|fell|rose|struck|signed|agreed|ordered|called|"
+    r"annexed|invaded|blocked|threatened|withheld)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+
+
+_LEADING_SYMBOLS = re.compile(r"^[^\w\"“‘(]+")
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Feed and page furniture: "Don't miss", bylines, share lines, "appeared first on"."""
+    sentence = _LEADING_SYMBOLS.sub("", sentence).replace("’", "'")
+    return any(p.search(sentence) for p in _BOILERPLATE)
+
+
+def is_question(sentence: str) -> bool:
+    return bool(_QUESTION.search(sentence))
+
+
+def is_opinion_or_advice(sentence: str) -> bool:
+    """Pure opinion, advice and asides with nothing checkable in them."""
+    if _IMPERATIVE.search(sentence):
+        return True
+    return bool(
+        _OPINION.search(sentence)
+        and not _DIGIT.search(sentence)
+        and not _QUOTE_MARKS.search(sentence)
+    )
+
+
+def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -> str:
+    quoted = _QUOTE_MARKS.findall(sentence)
+    if len(quoted) >= 2 and (claimant or re.search(_SPEECH_VERBS, sentence)):
+        return "quote"
+    counted = [q for q in quantities if q.unit != "year"]
+    if _CAUSAL.search(sentence):
+        return "causal"
+    if counted:
+        return "quantity"
+    if _COMPARISON.search(sentence) and re.search(r"\b(than|since|est|record)\b", sentence):
+        return "comparison"
+    if _PREDICTION.search(sentence) and not _EVENT_VERB.search(sentence):
+        return "prediction"
+    if _RULE.search(sentence):
+        return "rule"
+    if _PERSONAL.search(sentence):
+        return "personal"
+    if _EVENT_VERB.search(sentence):
+        return "event"
+    return "other"
+
+
+def claimant_of(sentence: str, previous_names: list[str]) -> str:
+    """Who made the claim, where the sentence says; "his claim" resolves to the nearest name."""
+    for pattern in _CLAIMANT_PATTERNS:
+        match = pattern.search(sentence)
+        if not match:
+            continue
+        if match.lastindex is None:
+            return previous_names[-1] if previous_names else ""
+        name = match.group(1).strip().rstrip("’'s").strip()
+        if name.split()[0] in _PRONOUNS:
+            return previous_names[-1] if previous_names else ""
+        if name in _NOT_PEOPLE or name.split()[0] in _NOT_PEOPLE:
+            continue
+        return full_name(name, previous_names)
+    return ""
+
+
+def full_name(name: str, previous_names: list[str]) -> str:
+    """ "Trump" after "Donald Trump" is Donald Trump."""
+    for earlier in reversed(previous_names):
+        if earlier != name and earlier.endswith(" " + name):
+            return earlier
+    return name
+
+
+_PERSON = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'-]+)\b")
+
+
+def names_in(sentence: str) -> list[str]:
+    """Two-word capitalised names: candidates for resolving "he" and "his claim"."""
+    return [
+        m.group(1) for m in _PERSON.finditer(sentence) if m.group(1).split()[0] not in _NOT_PEOPLE
+    ]
+
+
+def checkworthiness(
+    sentence: str, kind: str, quantities: tuple[Quantity, ...], claimant: str
+) -> float:
+    """A rule-based score in 0..1: verifiable specifics (numbers, names, dates, attributions)."""
+    score = 0.2
+    counted = [q for q in quantities if q.unit != "year"]
+    if counted:
+        score += 0.3
+    if any(q.unit == "year" for q in quantities):
+        score += 0.1
+    if claimant:
+        score += 0.1
+    if kind in {"causal", "comparison", "rule"}:
+        score += 0.15
+    elif kind in {"event", "quote", "quantity"}:
+        score += 0.1
+    if len(_CAPITALISED.findall(sentence)) >= 2:
+        score += 0.1
+    words = len(sentence.split())
+    if words < 6:
+        score -= 0.2
+    if words > 60:
+        score -= 0.1
+    return max(0.0, min(1.0, score))
