@@ -12,8 +12,18 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from claims import errors, services
-from claims.models import Article, Claim, Comment, Event, Rating, Source
+from claims import errors, services, webhooks
+from claims.models import (
+    ApiToken,
+    Article,
+    Claim,
+    Comment,
+    Event,
+    Rating,
+    Source,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from claims.permissions import Action, can
 
 
@@ -319,3 +329,99 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("action", "claim__text", "article__title")
     list_select_related = ("actor", "claim", "article")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created here (shown once) and revoked; never edited."""
+
+    list_display = (
+        "name",
+        "scope",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("scope",)
+    search_fields = ("name", "prefix")
+    fields = ("name", "scope")
+    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("name", "scope") if obj is None else ("name", "scope", *self.readonly_fields)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else ("name", "scope", *self.readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS) and obj is None
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        token, raw = services.api_token_create(
+            name=form.cleaned_data["name"], scope=form.cleaned_data["scope"], actor=request.user
+        )
+        obj.pk = token.pk
+        messages.warning(request, f"Token for {token.name!r}, shown only now: {raw}")
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            services.api_token_revoke(token_id=token.pk, actor=request.user)
+        messages.success(request, f"Revoked {queryset.count()} token(s).")
+
+
+class DeliveryInline(ReadOnlyInline):
+    model = WebhookDelivery
+    fields = ("created_at", "event", "status", "attempts", "last_status_code", "last_error")
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ("url", "events", "is_active", "created_by", "created_at")
+    list_filter = ("is_active",)
+    inlines = [DeliveryInline]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log, with a manual redeliver."""
+
+    list_display = ("created_at", "event", "subscription", "status", "attempts", "last_status_code")
+    list_filter = ("status", "event")
+    search_fields = ("subscription__url",)
+    actions = ["redeliver"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    @admin.action(description="Deliver the selected events again")
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        for delivery in queryset:
+            webhooks.redeliver(delivery_id=delivery.pk, actor=request.user)
+        messages.success(request, f"Queued {queryset.count()} delivery(ies) again.")

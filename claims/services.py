@@ -9,7 +9,9 @@ version they showed as `expected_version`, so a decision made on stale informati
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -22,9 +24,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from claims import errors
+from claims import errors, webhooks
 from claims.ingest import ArticleText, content_hash
 from claims.models import (
+    ApiToken,
     Article,
     Claim,
     ClaimStatus,
@@ -34,8 +37,11 @@ from claims.models import (
     Rating,
     Source,
     SourceStance,
+    TokenScope,
+    WebhookEvent,
+    WebhookSubscription,
 )
-from claims.permissions import Action, Role, require, roles_of
+from claims.permissions import Action, Role, TokenClient, require, roles_of
 
 if TYPE_CHECKING:
     from claims.extraction import ExtractedClaim
@@ -57,14 +63,24 @@ def _event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> Event:
+    after = dict(after or {})
+    if isinstance(actor, TokenClient):
+        after["api_client"] = actor.get_username()
     return Event.objects.create(
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_person(actor),
         claim=claim,
         article=article if article is not None else (claim.article if claim is not None else None),
         before=before or {},
-        after=after or {},
+        after=after,
     )
+
+
+def _person(actor: Any) -> Any:
+    """The user behind an action, for foreign keys; None for the system and API clients."""
+    if isinstance(actor, TokenClient) or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
 
 
 def claim_snapshot(claim: Claim) -> dict[str, Any]:
@@ -188,7 +204,7 @@ def article_load(
                 content_type=text.content_type,
                 content_hash=digest,
                 idempotency_key=idempotency_key or None,
-                loaded_by=loaded_by if getattr(loaded_by, "is_authenticated", False) else None,
+                loaded_by=_person(loaded_by),
             )
             _event(
                 action="article.loaded",
@@ -287,6 +303,8 @@ def article_extract(*, article_id: int) -> Article:
         _event(
             action="article.extracted", article=article, after={**counts, "model_version": version}
         )
+        summary = {"id": article.pk, "title": article.title, "url": article.url, **counts}
+        webhooks.queue_event("article.extracted", {"article": summary})
     return article
 
 
@@ -527,6 +545,7 @@ def claim_publish(*, claim_id: int, actor: Any, expected_version: int | None = N
     )
     after = {**claim_snapshot(claim), "published_at": now.isoformat()}
     _event(action="claim.published", actor=actor, claim=claim, before=before, after=after)
+    webhooks.queue_event("claim.published", {"claim": webhooks.claim_payload(claim)})
     return claim
 
 
@@ -557,6 +576,9 @@ def claim_reopen(
     Comment.objects.create(claim=claim, author=actor, body=f"Reopened: {reason.strip()}")
     after = {**claim_snapshot(claim), "reason": reason.strip()}
     _event(action="claim.reopened", actor=actor, claim=claim, before=before, after=after)
+    webhooks.queue_event(
+        "claim.reopened", {"claim": webhooks.claim_payload(claim), "reason": reason.strip()}
+    )
     return claim
 
 
@@ -675,3 +697,84 @@ def desk_members() -> Any:
         )
         .order_by("username")
     )
+
+
+# --- integrations ------------------------------------------------------------------------
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, name: str, scope: str, actor: Any = None) -> tuple[ApiToken, str]:
+    """Create a CMS client's token; only its hash is stored, so the raw token is shown once.
+    `actor` None means a trusted local command."""
+    if actor is not None:
+        require(actor, Action.MANAGE_INTEGRATIONS)
+    name = name.strip()
+    if not name:
+        raise errors.RuleViolation("Give the token a name that says which client uses it.")
+    if scope not in TokenScope.values:
+        raise errors.RuleViolation(f"Scope must be one of {', '.join(TokenScope.values)}.")
+    raw = "fct_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name[:100],
+        scope=scope,
+        prefix=raw[:10],
+        token_hash=token_hash(raw),
+        created_by=_person(actor),
+    )
+    _event(action="api_token.created", actor=actor, after={"token": token.name, "scope": scope})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
+    """Revoke a token at once; its record (and last use) stays for the audit trail."""
+    if actor is not None:
+        require(actor, Action.MANAGE_INTEGRATIONS)
+    token = ApiToken.objects.select_for_update().get(pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        _event(action="api_token.revoked", actor=actor, after={"token": token.name})
+    return token
+
+
+@transaction.atomic
+def webhook_subscribe(
+    *, url: str, events: list[str], actor: Any, secret: str = ""
+) -> tuple[WebhookSubscription, str]:
+    """Subscribe a CMS endpoint to events; the URL must not point into private networks."""
+    from claims import fetch
+
+    require(actor, Action.MANAGE_INTEGRATIONS)
+    unknown = sorted(set(events) - set(WebhookEvent.values))
+    if not events or unknown:
+        raise errors.RuleViolation(
+            f"Events must be some of {', '.join(WebhookEvent.values)}"
+            + (f"; unknown: {', '.join(unknown)}." if unknown else ".")
+        )
+    fetch.resolve(url)
+    secret = secret or secrets.token_urlsafe(32)
+    subscription = WebhookSubscription.objects.create(
+        url=url.strip(), events=sorted(set(events)), secret=secret, created_by=_person(actor)
+    )
+    _event(
+        action="webhook.subscribed",
+        actor=actor,
+        after={"url": subscription.url, "events": subscription.events},
+    )
+    return subscription, secret
+
+
+@transaction.atomic
+def webhook_unsubscribe(*, subscription_id: int, actor: Any) -> None:
+    require(actor, Action.MANAGE_INTEGRATIONS)
+    updated = WebhookSubscription.objects.filter(pk=subscription_id, is_active=True).update(
+        is_active=False
+    )
+    if not updated:
+        raise errors.NotFound(f"There is no active webhook subscription {subscription_id}.")
+    _event(action="webhook.unsubscribed", actor=actor, after={"subscription": subscription_id})

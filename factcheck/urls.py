@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("claims.api.urls")),
 ]

@@ -1,0 +1,66 @@
+"""API authentication: `Authorization: Bearer <token>` for CMS clients; the dashboard uses
+its session (with CSRF). Token use is recorded (last_used_at, at most once a minute)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+from claims.models import ApiToken
+from claims.permissions import TokenClient
+from claims.services import token_hash
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[TokenClient, ApiToken] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        parts = header.split()
+        if parts[0].lower() != self.keyword.lower():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Send the token as 'Authorization: Bearer <token>'."
+            )
+        token = ApiToken.objects.filter(token_hash=token_hash(parts[1])).first()
+        if token is None or token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This API token is unknown or has been revoked.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return TokenClient(token), token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="api"'
+
+
+class ClientRateThrottle(SimpleRateThrottle):
+    """Per token for CMS clients, per user for people, per address for anonymous requests."""
+
+    scope = "client"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            ident = f"anon-{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "claims.api.auth.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "An API token from an editor"}

