@@ -56,6 +56,8 @@ def check_address(address: str) -> None:
 
 def resolve(url: str) -> Target:
     """Check a URL and resolve it to one vetted address, without connecting anywhere."""
+    if not getattr(settings, "FACTCHECK_FETCH_ENABLED", True):
+        raise UnsafeURL("Fetching addresses is switched off here (FACTCHECK_FETCH_ENABLED).")
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"}:
         raise UnsafeURL(

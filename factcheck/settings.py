@@ -262,6 +262,8 @@ FACTCHECK_FACTCHECK_URL_TEMPLATE = os.environ.get(
 )
 # Outbound fetches (article URLs, webhooks) refuse private and loopback addresses unless on.
 FACTCHECK_ALLOW_PRIVATE_URLS = env_bool("FACTCHECK_ALLOW_PRIVATE_URLS", False)
+# Off: no outbound fetch at all (article URLs, webhooks), e.g. on an air-gapped desk.
+FACTCHECK_FETCH_ENABLED = env_bool("FACTCHECK_FETCH_ENABLED", True)
 FACTCHECK_FETCH_TIMEOUT = env_int("FACTCHECK_FETCH_TIMEOUT", 15)
 FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 6)
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env_int("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", 30)

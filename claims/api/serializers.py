@@ -32,8 +32,10 @@ class QuantityOut(serializers.Serializer):
 
 
 class ClaimListOut(serializers.ModelSerializer):
-    rating: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    assignee: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rating: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    assignee: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     quantities = QuantityOut(many=True)
 
     class Meta:
@@ -60,7 +62,9 @@ class ClaimListOut(serializers.ModelSerializer):
 
 
 class SourceOut(serializers.ModelSerializer):
-    added_by: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    added_by: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Source
@@ -78,7 +82,9 @@ class SourceOut(serializers.ModelSerializer):
 
 
 class CommentOut(serializers.ModelSerializer):
-    author: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Comment
@@ -86,7 +92,9 @@ class CommentOut(serializers.ModelSerializer):
 
 
 class EventOut(serializers.ModelSerializer):
-    actor: Any = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Event
@@ -149,3 +157,17 @@ class ArticleDetailOut(ArticleOut):
 
     def get_claims(self, obj: Article) -> list[dict[str, Any]]:
         return ClaimListOut(obj.claims.all(), many=True).data  # type: ignore[return-value]
+
+
+def page_of(name: str, item: serializers.Field) -> serializers.Serializer:
+    """The shape of a cursor page of `item`s, for the OpenAPI schema."""
+    from drf_spectacular.utils import inline_serializer
+
+    return inline_serializer(
+        name,
+        {
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item,
+        },
+    )

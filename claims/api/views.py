@@ -118,8 +118,10 @@ def _claim_detail(pk: int) -> Claim:
     )
 
 
-def _claim_response(claim: Claim, status: int = 200) -> Response:
-    response = Response(out.ClaimDetailOut(_claim_detail(claim.pk)).data, status=status)
+def _claim_response(claim: Claim, status: int = 200, *, loaded: bool = False) -> Response:
+    """The claim's full state with its ETag (`loaded`: already fetched with _claim_detail)."""
+    full = claim if loaded else _claim_detail(claim.pk)
+    response = Response(out.ClaimDetailOut(full).data, status=status)
     response["ETag"] = _etag(claim)
     return response
 
@@ -146,7 +148,10 @@ class ArticleIn(serializers.Serializer):
 class ArticleListCreateApi(DeskApi):
     actions = {"GET": Action.VIEW, "POST": Action.LOAD_ARTICLE}
 
-    @extend_schema(responses=out.ArticleOut(many=True))
+    @extend_schema(
+        responses=out.page_of("ArticlePage", out.ArticleOut(many=True)),
+        operation_id="articles_list",
+    )
     def get(self, request: Request) -> Response:
         articles = Article.objects.annotate(claim_count=Count("claims")).defer("body", "raw")
         paginator = Cursor()
@@ -211,7 +216,8 @@ class ArticleDetailApi(DeskApi):
 
 class ClaimListApi(DeskApi):
     @extend_schema(
-        responses=out.ClaimListOut(many=True),
+        responses=out.page_of("ClaimPage", out.ClaimListOut(many=True)),
+        operation_id="claims_list",
         parameters=[
             OpenApiParameter("status", str, many=True, enum=ClaimStatus.values),
             OpenApiParameter("kind", str, many=True),
@@ -240,7 +246,7 @@ class ClaimDetailApi(DeskApi):
         claim = _claim_detail(pk)
         if request.headers.get("If-None-Match") == _etag(claim):
             return Response(status=304)
-        return _claim_response(claim)
+        return _claim_response(claim, loaded=True)
 
 
 def _user(username: str | None) -> Any:
@@ -526,7 +532,12 @@ class ClaimReviewApi(DeskApi):
 class ClaimReviewFeedApi(DeskApi):
     """Every published ClaimReview, newest first, for aggregators."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses=out.page_of(
+            "ClaimReviewPage", serializers.ListField(child=serializers.DictField())
+        ),
+        operation_id="claimreviews_list",
+    )
     def get(self, request: Request) -> Response:
         claims = Claim.objects.published().select_related("rating", "article")
         paginator = Cursor()
