@@ -1,14 +1,14 @@
 """The claim extractor: pure Python, no Django. Text in, candidate claims out."""
 
-from claims.extraction.pipeline import CHECKWORTHY_THRESHOLD, extract_claims, model_version
+from claims.extraction.pipeline import checkworthy_threshold, extract_claims, model_version
 from claims.extraction.types import CLAIM_KINDS, ExtractedClaim, ExtractionError, Quantity
 
 __all__ = [
-    "CHECKWORTHY_THRESHOLD",
     "CLAIM_KINDS",
     "ExtractedClaim",
     "ExtractionError",
     "Quantity",
+    "checkworthy_threshold",
     "extract_claims",
     "model_version",
 ]

@@ -43,23 +43,25 @@ _IMPERATIVE = re.compile(
 )
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _SPEECH_VERBS = (
-    r"said|says|told|tells|wrote|writes|claimed|claims|stated|states|argued|argues|"
-    r"insisted|insists|added|adds|announced|announces|tweeted|posted|declared|called|"
-    r"warned|alleged|alleges|testified|reported|reports|noted|explained|boasted"
+    r"said|says|saying|told|tells|telling|wrote|writes|writing|claimed|claims|claiming|stated|"
+    r"states|argued|argues|insisted|insists|added|adds|adding|announced|announces|tweeted|"
+    r"posted|posting|declared|warned|alleged|alleges|testified|reported|reports|noted|"
+    r"explained|boasted|revealed|reveals|dropped"
 )
 _NAME = r"(?:[A-Z][a-zA-Z'’.-]+)(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|bin|al)){0,3}"
 _TITLES = (
     r"President|Prime Minister|Senator|Sen\.|Rep\.|Gov\.|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"
-    r"Council leader|[Cc]ouncillor|leader|[Mm]inister"
+    r"Council leader|[Cc]ouncillor|leader|[Mm]inister|journalist|spokesperson|spokesman|"
+    r"spokeswoman|secretary|Secretary"
 )
 _ROLE_NAME = rf"(?:(?:{_TITLES})\s+)?({_NAME})"
 _CLAIMANT_PATTERNS = [
-    re.compile(rf"\baccording to (?:the )?({_NAME})"),
-    re.compile(rf"{_ROLE_NAME},?\s+(?:[^,.]{{0,60}},\s+)?(?:{_SPEECH_VERBS})\b"),
+    re.compile(rf"\baccording to (?:the )?{_ROLE_NAME}"),
+    re.compile(rf"{_ROLE_NAME},?\s+(?:[^,.:;“\"]{{0,60}},\s+)?(?:{_SPEECH_VERBS})\b"),
     re.compile(rf"\b(?:{_SPEECH_VERBS})\s+{_ROLE_NAME}"),
     re.compile(rf"{_ROLE_NAME}(?:’s|'s)\s+(?:claim|assertion|statement|boast)\b"),
-    re.compile(r"\b(?:his|her|their) claim\b"),
 ]
+_PRONOUN_CLAIM = re.compile(r"\b(?:his|her|their) (?:claim|assertion|statement|boast)\b")
 _PRONOUNS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And"}
 _NOT_PEOPLE = {
     "The",
@@ -74,6 +76,7 @@ _NOT_PEOPLE = {
     "As",
     "When",
     "While",
+    "So",
     "Despite",
     "After",
     "Before",
@@ -96,6 +99,17 @@ _NOT_PEOPLE = {
     "Congress",
     "Council",
     "The Atlantic",
+    "Truth",
+    "Why",
+    "How",
+    "What",
+    "Experts",
+    "Yet",
+    "Then",
+    "Now",
+    "Multiple",
+    "Some",
+    "Many",
 }
 
 _COMPARISON = re.compile(
@@ -176,20 +190,55 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -
     return "other"
 
 
-def claimant_of(sentence: str, previous_names: list[str]) -> str:
-    """Who made the claim, where the sentence says; "his claim" resolves to the nearest name."""
+def _surname_match(candidate: str, people: list[str]) -> str:
+    last = candidate.split()[-1]
+    for person in reversed(people):
+        if person.split()[-1] == last:
+            return person
+    return ""
+
+
+def _is_person(candidate: str, people: list[str], persons: list[str]) -> bool:
+    first = candidate.split()[0]
+    if candidate in _NOT_PEOPLE or first in _NOT_PEOPLE or first in _PRONOUNS:
+        return False
+    return (
+        any(candidate in p or p in candidate for p in persons)
+        or bool(_surname_match(candidate, people))
+        or len(candidate.split()) >= 2
+    )
+
+
+def claimant_of(sentence: str, people: list[str], persons: list[str] | None = None) -> str:
+    """Who made the claim, where the sentence says: "X said", "according to X", "X's claim",
+    "X ... detail: <claim>"; "his claim" resolves to the nearest named person. Else ""."""
+    persons = persons or []
+    found: list[tuple[int, str]] = []
     for pattern in _CLAIMANT_PATTERNS:
-        match = pattern.search(sentence)
-        if not match:
-            continue
-        if match.lastindex is None:
-            return previous_names[-1] if previous_names else ""
-        name = match.group(1).strip().rstrip("’'s").strip()
-        if name.split()[0] in _PRONOUNS:
-            return previous_names[-1] if previous_names else ""
-        if name in _NOT_PEOPLE or name.split()[0] in _NOT_PEOPLE:
-            continue
-        return full_name(name, previous_names)
+        for match in pattern.finditer(sentence):
+            candidate = match.group(1).strip().removesuffix("’s").removesuffix("'s").strip()
+            if candidate.split()[0] in _PRONOUNS:
+                if people:
+                    found.append((match.start(), people[-1]))
+                continue
+            if _is_person(candidate, people, persons):
+                found.append((match.start(), full_name(candidate, people + persons)))
+    if found:
+        return min(found)[1]
+    pronoun = _PRONOUN_CLAIM.search(sentence)
+    if pronoun:
+        before = sentence[: pronoun.start()]
+        named = [p for p in persons if p in before] or [
+            person for person in people if person.split()[-1] in before
+        ]
+        if named:
+            return full_name(named[-1], people)
+        return people[-1] if people else ""
+    colon = sentence.find(":")
+    if colon > 0:
+        named = [p for p in persons if p in sentence[max(0, colon - 80) : colon]]
+        if named:
+            return full_name(named[-1], people)
     return ""
 
 
@@ -199,16 +248,6 @@ def full_name(name: str, previous_names: list[str]) -> str:
         if earlier != name and earlier.endswith(" " + name):
             return earlier
     return name
-
-
-_PERSON = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'-]+)\b")
-
-
-def names_in(sentence: str) -> list[str]:
-    """Two-word capitalised names: candidates for resolving "he" and "his claim"."""
-    return [
-        m.group(1) for m in _PERSON.finditer(sentence) if m.group(1).split()[0] not in _NOT_PEOPLE
-    ]
 
 
 def checkworthiness(

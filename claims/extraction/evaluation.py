@@ -1,0 +1,145 @@
+"""Measuring the extractor: check-worthiness on labelled sentences, and recall of the claims a
+desk must find in real articles (the format of shared/samples/seed_claims.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from claims.extraction.types import ExtractedClaim
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                row = json.loads(line)
+                if not isinstance(row.get("text"), str):
+                    raise ValueError(f"{path}:{number}: a row needs a 'text'")
+                rows.append(row)
+    return rows
+
+
+def classification(scores: list[float], labels: list[bool], threshold: float) -> dict[str, Any]:
+    tp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= threshold and y)
+    fp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= threshold and not y)
+    fn = sum(1 for s, y in zip(scores, labels, strict=True) if s < threshold and y)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "rows": len(labels),
+        "positives": sum(labels),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "threshold": threshold,
+    }
+
+
+def ranking(rows: list[dict[str, Any]], scores: list[float]) -> dict[str, Any]:
+    """Mean average precision and precision at 10 over documents (context_id)."""
+    documents: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for row, score in zip(rows, scores, strict=True):
+        documents[str(row.get("context_id") or "(none)")].append((score, bool(row["checkworthy"])))
+    average_precisions, precisions_at_10 = [], []
+    for items in documents.values():
+        ranked = sorted(items, key=lambda item: -item[0])
+        if not any(label for _, label in ranked):
+            continue
+        hits, precision_sum = 0, 0.0
+        for rank, (_, label) in enumerate(ranked, 1):
+            if label:
+                hits += 1
+                precision_sum += hits / rank
+        average_precisions.append(precision_sum / hits)
+        precisions_at_10.append(sum(label for _, label in ranked[:10]) / 10)
+    count = len(average_precisions)
+    return {
+        "documents": count,
+        "map": round(sum(average_precisions) / count, 4) if count else None,
+        "p_at_10": round(sum(precisions_at_10) / count, 4) if count else None,
+    }
+
+
+def seed_claims(seed_file: Path, extract: Callable[[str], list[ExtractedClaim]]) -> dict[str, Any]:
+    """Must-find recall (with kind, quantity and claimant accuracy), must-not-find hits."""
+    seeds = json.loads(seed_file.read_text(encoding="utf-8"))
+    folder = seed_file.parent / "articles"
+    found = total = kinds = kind_total = quantities = quantity_total = 0
+    claimants = claimant_total = forbidden = 0
+    misses: list[dict[str, Any]] = []
+    for name, spec in seeds["articles"].items():
+        text = (folder / name).read_text(encoding="utf-8")
+        claims = extract(text)
+        for item in spec.get("must_find", []):
+            total += 1
+            at = text.find(item["anchor"])
+            claim = next((c for c in claims if at >= 0 and c.start <= at < c.end), None)
+            if claim is None:
+                misses.append({"article": name, "anchor": item["anchor"], "problem": "not found"})
+                continue
+            found += 1
+            if "kind" in item:
+                kind_total += 1
+                if claim.kind == item["kind"]:
+                    kinds += 1
+                else:
+                    misses.append(
+                        {
+                            "article": name,
+                            "anchor": item["anchor"],
+                            "problem": f"kind {claim.kind}, expected {item['kind']}",
+                        }
+                    )
+            if "quantity" in item:
+                quantity_total += 1
+                want = item["quantity"]
+                ok = any(
+                    q.value == want["value"]
+                    and q.unit == want["unit"]
+                    and (q.bound or None) == want.get("bound")
+                    for q in claim.quantities
+                )
+                quantities += ok
+                if not ok:
+                    got = [q.as_dict() for q in claim.quantities]
+                    misses.append(
+                        {
+                            "article": name,
+                            "anchor": item["anchor"],
+                            "problem": f"quantity {got}, expected {want}",
+                        }
+                    )
+            if "claimant" in item:
+                claimant_total += 1
+                if claim.claimant == item["claimant"]:
+                    claimants += 1
+                else:
+                    misses.append(
+                        {
+                            "article": name,
+                            "anchor": item["anchor"],
+                            "problem": f"claimant {claim.claimant!r}, "
+                            f"expected {item['claimant']!r}",
+                        }
+                    )
+        for anchor in spec.get("must_not_find", []):
+            at = text.find(anchor)
+            hit = next((c for c in claims if at >= 0 and c.start <= at < c.end), None)
+            if hit is not None:
+                forbidden += 1
+                misses.append({"article": name, "anchor": anchor, "problem": "made a claim of it"})
+    return {
+        "must_find": total,
+        "must_find_recall": round(found / total, 4) if total else None,
+        "kind_accuracy": round(kinds / kind_total, 4) if kind_total else None,
+        "quantity_accuracy": round(quantities / quantity_total, 4) if quantity_total else None,
+        "claimant_accuracy": round(claimants / claimant_total, 4) if claimant_total else None,
+        "must_not_find_hits": forbidden,
+        "misses": misses,
+    }

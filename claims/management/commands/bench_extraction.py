@@ -1,0 +1,70 @@
+"""Words per second of the whole extractor against the bare spaCy pass over the same text."""
+
+import json
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from claims.extraction import extract_claims, pipeline, scoring
+
+DEFAULT_ARTICLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "articles"
+
+
+class Command(BaseCommand):
+    help = "Benchmark the extractor on the sample articles (repeated to --words words)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
+        parser.add_argument("--words", type=int, default=200_000)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        paths = sorted(options["articles"].glob("*.txt"))
+        if not paths:
+            raise CommandError(f"No .txt articles in {options['articles']}.")
+        texts = [p.read_text(encoding="utf-8") for p in paths]
+        corpus: list[str] = []
+        words = 0
+        while words < options["words"]:
+            for text in texts:
+                corpus.append(text)
+                words += len(text.split())
+        scoring.load()
+        pipeline.nlp()
+        extract_claims(texts[0])  # warm up
+
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        claims = sum(len(extract_claims(text, timings)) for text in corpus)
+        total = time.perf_counter() - started
+
+        nlp = pipeline.nlp()
+        started = time.perf_counter()
+        for text in corpus:
+            for _ in nlp.pipe(p for p in text.split("\n") if p.strip()):
+                pass
+        bare = time.perf_counter() - started
+
+        rest = total - timings.get("nlp", 0.0) - timings.get("model", 0.0)
+        figures = {
+            "words": words,
+            "claims": claims,
+            "extractor_words_per_second": round(words / total),
+            "bare_spacy_words_per_second": round(words / bare),
+            "extractor_to_bare_ratio": round((words / total) / (words / bare), 3),
+            "seconds_total": round(total, 2),
+            "seconds_nlp": round(timings.get("nlp", 0.0), 2),
+            "seconds_model": round(timings.get("model", 0.0), 2),
+            "seconds_rest": round(rest, 2),
+            "rest_to_nlp_ratio": round(rest / timings["nlp"], 3) if timings.get("nlp") else None,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "model_version": scoring.load().version,
+        }
+        for key, value in figures.items():
+            self.stdout.write(f"{key:32} {value}")
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))

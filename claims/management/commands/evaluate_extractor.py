@@ -1,0 +1,87 @@
+"""Evaluate the extractor: check-worthiness on labelled sentences and recall on seed claims."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from claims.extraction import evaluation, extract_claims, scoring
+
+
+class Command(BaseCommand):
+    help = (
+        "Score a labelled JSON Lines set (claimbuster_cfs: P/R/F1 at the shipped threshold; "
+        "checkthat_factchecked: MAP and P@10 per document) and/or seed claims in articles."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dataset", type=Path, help="JSON Lines: id, text, checkworthy, label_scheme"
+        )
+        parser.add_argument(
+            "--seed-claims", type=Path, help="seed_claims.json, articles/ beside it"
+        )
+        parser.add_argument("--predictions", type=Path, help="write one JSON line per dataset row")
+        parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["dataset"] and not options["seed_claims"]:
+            raise CommandError("Give --dataset, --seed-claims or both.")
+        scorer = scoring.load()
+        report: dict[str, Any] = {"model_version": scorer.version}
+        if options["dataset"]:
+            try:
+                rows = evaluation.read_jsonl(options["dataset"])
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from None
+            scores = scorer.score([r["text"] for r in rows])
+            if options["predictions"]:
+                with open(options["predictions"], "w", encoding="utf-8") as out:
+                    for row, score in zip(rows, scores, strict=True):
+                        out.write(
+                            json.dumps(
+                                {
+                                    "id": row.get("id"),
+                                    "score": round(score, 6),
+                                    "checkworthy": score >= scorer.threshold,
+                                }
+                            )
+                            + "\n"
+                        )
+            by_scheme: dict[str, list[int]] = {}
+            for index, row in enumerate(rows):
+                by_scheme.setdefault(row.get("label_scheme") or "unlabelled_scheme", []).append(
+                    index
+                )
+            for scheme, indexes in sorted(by_scheme.items()):
+                labelled = [i for i in indexes if isinstance(rows[i].get("checkworthy"), bool)]
+                if not labelled:
+                    continue
+                if scheme == "checkthat_factchecked":
+                    report[scheme] = evaluation.ranking(
+                        [rows[i] for i in labelled], [scores[i] for i in labelled]
+                    )
+                else:
+                    report[scheme] = evaluation.classification(
+                        [scores[i] for i in labelled],
+                        [rows[i]["checkworthy"] for i in labelled],
+                        scorer.threshold,
+                    )
+        if options["seed_claims"]:
+            report["seed_claims"] = evaluation.seed_claims(options["seed_claims"], extract_claims)
+        for key, value in report.items():
+            if isinstance(value, dict):
+                self.stdout.write(f"{key}:")
+                for name, figure in value.items():
+                    if name == "misses":
+                        for miss in figure:
+                            where = f"[{miss['article']}] {miss['anchor'][:70]!r}"
+                            self.stdout.write(f"  miss: {where}: {miss['problem']}")
+                    else:
+                        self.stdout.write(f"  {name}: {figure}")
+            else:
+                self.stdout.write(f"{key}: {value}")
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))

@@ -1,0 +1,109 @@
+"""The extractor on real articles and on hostile input (no database)."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from claims.extraction import ExtractionError, evaluation, extract_claims, model_version
+from claims.extraction.types import CLAIM_KINDS
+from tests.conftest import SAMPLE_ARTICLES, SAMPLES
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLE_ARTICLES.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_every_claim_indexes_the_text_exactly(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    claims = extract_claims(text)
+    assert len(claims) > 10
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.text
+        assert claim.kind in CLAIM_KINDS
+        assert 0.0 <= claim.score <= 1.0
+        assert all(q.unit for q in claim.quantities)
+        for entity in claim.entities:
+            assert text[entity["start"] : entity["end"]] == entity["text"]
+    json.dumps([c.as_dict() for c in claims])
+
+
+def test_seed_claims_are_found_and_boilerplate_is_not() -> None:
+    report = evaluation.seed_claims(SAMPLES / "seed_claims.json", extract_claims)
+    assert report["must_find_recall"] == 1.0, report["misses"]
+    assert report["must_not_find_hits"] == 0, report["misses"]
+    assert report["quantity_accuracy"] == 1.0, report["misses"]
+
+
+def test_anchor_claims() -> None:
+    text = (SAMPLE_ARTICLES / "002_3eaee8b3c4068dbe.txt").read_text(encoding="utf-8")
+    money = next(c for c in extract_claims(text) if "$350 billion" in c.text)
+    assert [(q.value, q.unit) for q in money.quantities] == [(350_000_000_000, "USD")]
+    assert money.claimant == "Donald Trump"
+    text = (SAMPLE_ARTICLES / "000_b705728a96d15b9b.txt").read_text(encoding="utf-8")
+    calls = next(c for c in extract_claims(text) if "seven private phone calls" in c.text)
+    assert (calls.quantities[0].value, calls.quantities[0].unit) == (7, "phone calls")
+
+
+def test_questions_opinion_and_boilerplate_are_not_claims() -> None:
+    text = (
+        "Is the city getting value for money?\n"
+        "I think this is the best bridge in the country.\n"
+        "Share this article\n"
+        "Don't miss: the ten best walks in the county\n"
+        "The post Bridge repairs appeared first on The Gazette.\n"
+        "The council said the repairs will cost £48 million, twice the 2022 estimate."
+    )
+    claims = extract_claims(text)
+    assert [c.text for c in claims] == [
+        "The council said the repairs will cost £48 million, twice the 2022 estimate."
+    ]
+
+
+def test_quotation_is_never_split() -> None:
+    text = (
+        'He said: "We spent the money. It was all legal. Ask anyone." The audit disagreed with him.'
+    )
+    spans = [c.text for c in extract_claims(text)]
+    assert any(
+        s.startswith('He said: "We spent the money. It was all legal. Ask anyone."') for s in spans
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "\u200b"])
+def test_empty_text_gives_no_claims(text: str) -> None:
+    assert extract_claims(text) == []
+
+
+def test_binary_junk_is_a_clear_error_or_nothing() -> None:
+    with pytest.raises(ExtractionError, match="NUL"):
+        extract_claims(bytes(range(256)).decode("latin-1"))
+    junk = bytes(range(1, 256)).decode("latin-1") * 50
+    claims = extract_claims(junk)
+    assert all(junk[c.start : c.end] == c.text for c in claims)
+
+
+def test_twenty_megabytes_is_refused_quickly() -> None:
+    text = "The council spent £48 million on the bridge in 2022. " * 400_000
+    started = time.monotonic()
+    with pytest.raises(ExtractionError, match="at most"):
+        extract_claims(text)
+    assert time.monotonic() - started < 5
+
+
+def test_text_without_sentence_punctuation_is_bounded() -> None:
+    text = " ".join(["the council spent money on the bridge"] * 3000)
+    claims = extract_claims(text)
+    assert claims and all(len(c.text) <= 1000 for c in claims)
+
+
+def test_non_english_text_gives_a_result() -> None:
+    text = (
+        "Der Stadtrat teilte am Dienstag mit, dass die Reparatur der Brücke 48 Millionen Euro "
+        "kosten wird. Правительство потратило 350 миллиардов долларов. "
+        "政府は昨年350億ドルを費やした。"
+    )
+    claims = extract_claims(text)
+    assert all(text[c.start : c.end] == c.text for c in claims)
+
+
+def test_model_version_is_named() -> None:
+    assert model_version().startswith("cw-minilm")
