@@ -6,6 +6,7 @@ quantity, comparison, causal, rule, prediction, personal, other) plus quote and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from claims.extraction.types import Quantity
 
@@ -20,13 +21,18 @@ _BOILERPLATE = [
         r"\bappeared first on\b",
         r"^\s*(share|subscribe|sign up|follow us|click here|advertisement|listen to)\b",
         r"\bsubscribe to (our|the) newsletter\b",
-        r"^\s*(by|written by|reporting by)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s*$",
-        r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s+contributed( to this)? reporting\.?\s*$",
-        r"^\s*[A-Z][A-Za-z .]{0,30}\s*[–—-]\s*$",
-        r"^\s*[A-Z]{2,}(\s+[A-Z]{2,})*\s*$",
         r"^\s*(photo|image|video)( credit)?\s*:",
         r"^\s*(copyright|©)",
         r"^\s*all rights reserved",
+    )
+] + [
+    # Shapes that depend on capital letters: bylines, datelines, all-capital labels.
+    re.compile(p)
+    for p in (
+        r"^\s*([Bb]y|[Ww]ritten by|[Rr]eporting by)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s*$",
+        r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s+contributed( to this)? reporting\.?\s*$",
+        r"^\s*[A-Z][A-Za-z .]{0,30}\s*[–—-]\s*$",
+        r"^\s*[A-Z]{2,}(\s+[A-Z]{2,})*\s*$",
     )
 ]
 _QUESTION = re.compile(r"\?[\"”’»)]*\s*$")
@@ -137,11 +143,10 @@ _PERSONAL = re.compile(r"^\s*(i|we|my|our)\b", re.IGNORECASE)
 _EVENT_VERB = re.compile(
     r"\b(\w+ed|met|sent|kept|made|took|gave|won|lost|began|ran|held|cut|hit|left|led|built|"
     r"paid|spent|sold|bought|fled|broke|fell|rose|struck|signed|agreed|ordered|called|"
-    r"annexed|invaded|blocked|threatened|withheld)\b",
+    r"annexed|invaded|blocked|threatened|withheld|was \w+ing|were \w+ing)\b",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 
 
 _LEADING_SYMBOLS = re.compile(r"^[^\w\"“‘(]+")
@@ -168,14 +173,30 @@ def is_opinion_or_advice(sentence: str) -> bool:
     )
 
 
+_QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+_ENDS_QUOTED = re.compile(r"[\"”][.!?]?\s*$|[.!?…][\"”]\s*$")
+_QUOTE_VERBS = re.compile(rf"\b(?:{_SPEECH_VERBS}|called|calls|calling)\b")
+_DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+
+
+def _is_quote(sentence: str, claimant: str) -> bool:
+    """A quotation is the claim when the quoted words carry the sentence: it ends on the
+    quote, or most of its words are quoted."""
+    quoted = _QUOTED.findall(sentence)
+    if not quoted or not (claimant or _QUOTE_VERBS.search(sentence)):
+        return False
+    quoted_words = sum(len(q.split()) for q in quoted)
+    return bool(_ENDS_QUOTED.search(sentence)) or quoted_words >= 0.4 * len(sentence.split())
+
+
 def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -> str:
-    quoted = _QUOTE_MARKS.findall(sentence)
-    if len(quoted) >= 2 and (claimant or re.search(_SPEECH_VERBS, sentence)):
+    if _is_quote(sentence, claimant):
         return "quote"
     counted = [q for q in quantities if q.unit != "year"]
     if _CAUSAL.search(sentence):
         return "causal"
-    if counted:
+    durations_only = counted and all(q.unit.rstrip("s") in _DURATION_UNITS for q in counted)
+    if counted and not (durations_only and _EVENT_VERB.search(sentence)):
         return "quantity"
     if _COMPARISON.search(sentence) and re.search(r"\b(than|since|est|record)\b", sentence):
         return "comparison"
@@ -209,13 +230,20 @@ def _is_person(candidate: str, people: list[str], persons: list[str]) -> bool:
     )
 
 
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        yield match
+        position = match.start() + 1
+
+
 def claimant_of(sentence: str, people: list[str], persons: list[str] | None = None) -> str:
     """Who made the claim, where the sentence says: "X said", "according to X", "X's claim",
     "X ... detail: <claim>"; "his claim" resolves to the nearest named person. Else ""."""
     persons = persons or []
     found: list[tuple[int, str]] = []
     for pattern in _CLAIMANT_PATTERNS:
-        for match in pattern.finditer(sentence):
+        for match in _overlapping(pattern, sentence):
             candidate = match.group(1).strip().removesuffix("’s").removesuffix("'s").strip()
             if candidate.split()[0] in _PRONOUNS:
                 if people:
@@ -248,29 +276,3 @@ def full_name(name: str, previous_names: list[str]) -> str:
         if earlier != name and earlier.endswith(" " + name):
             return earlier
     return name
-
-
-def checkworthiness(
-    sentence: str, kind: str, quantities: tuple[Quantity, ...], claimant: str
-) -> float:
-    """A rule-based score in 0..1: verifiable specifics (numbers, names, dates, attributions)."""
-    score = 0.2
-    counted = [q for q in quantities if q.unit != "year"]
-    if counted:
-        score += 0.3
-    if any(q.unit == "year" for q in quantities):
-        score += 0.1
-    if claimant:
-        score += 0.1
-    if kind in {"causal", "comparison", "rule"}:
-        score += 0.15
-    elif kind in {"event", "quote", "quantity"}:
-        score += 0.1
-    if len(_CAPITALISED.findall(sentence)) >= 2:
-        score += 0.1
-    words = len(sentence.split())
-    if words < 6:
-        score -= 0.2
-    if words > 60:
-        score -= 0.1
-    return max(0.0, min(1.0, score))
