@@ -67,7 +67,7 @@ def load(model_dir: Path = MODEL_DIR) -> Scorer:
 
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SCORING_THREADS", "1"))
+        options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SCORING_THREADS", "2"))
         options.inter_op_num_threads = 1
         session = onnxruntime.InferenceSession(
             str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
