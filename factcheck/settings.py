@@ -152,8 +152,11 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Claims at or above this score count as check-worthy in the dashboard queues.
+FACTCHECK_CHECKWORTHY_THRESHOLD = float(os.environ.get("FACTCHECK_CHECKWORTHY_THRESHOLD", "0.5"))
 
 # Celery: with REDIS_URL, a Redis broker and real workers; without, tasks run eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()

@@ -1,0 +1,16 @@
+"""The dashboard's pages."""
+
+from django.urls import path
+
+from claims import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("articles/", views.article_list, name="articles"),
+    path("articles/load/", views.article_load, name="article-load"),
+    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
+]

@@ -1,0 +1,422 @@
+"""The dashboard: queues, articles with their claims in place, and the claim page.
+
+Every page needs a login and a desk role; every write goes through claims.services, and a
+refused or stale action re-renders the page with what the person typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial, wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from claims import errors, services
+from claims.fetch import fetch_article
+from claims.ingest import article_text_from_string, article_text_from_upload, title_from_text
+from claims.models import (
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Event,
+    ExtractionStatus,
+    Rating,
+    SourceStance,
+)
+from claims.permissions import Action, Role, can, roles_of
+
+View = Callable[..., HttpResponse]
+
+
+def desk_member(view: View) -> View:
+    """A logged-in user with a desk role; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can(request.user, Action.VIEW):
+            return HttpResponseForbidden("You have no role on this desk; ask an editor.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- queues ------------------------------------------------------------------------------
+
+
+def _threshold() -> float:
+    return float(getattr(settings, "FACTCHECK_CHECKWORTHY_THRESHOLD", 0.5))
+
+
+QUEUES: dict[str, tuple[str, Callable[[Any, QuerySet[Claim]], QuerySet[Claim]]]] = {
+    "mine": (
+        "My claims",
+        lambda user, qs: qs.filter(
+            assignee=user, status__in=[ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW]
+        ).order_by("-score"),
+    ),
+    "unassigned": (
+        "Unassigned check-worthy",
+        lambda user, qs: qs.filter(
+            assignee__isnull=True, status=ClaimStatus.DETECTED, score__gte=_threshold()
+        ).order_by("-score", "id"),
+    ),
+    "review": (
+        "Awaiting review",
+        lambda user, qs: (
+            qs.filter(status=ClaimStatus.IN_REVIEW)
+            .exclude(verdict_by=user)
+            .exclude(submitted_by=user)
+            .order_by("updated_at")
+        ),
+    ),
+    "published": (
+        "Recently published",
+        lambda user, qs: qs.filter(status=ClaimStatus.PUBLISHED).order_by("-published_at"),
+    ),
+    "all": ("All claims", lambda user, qs: qs.order_by("-score", "id")),
+}
+
+
+def _filtered(request: HttpRequest, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    params = request.GET
+    if params.get("status") in ClaimStatus.values:
+        claims = claims.filter(status=params["status"])
+    if params.get("kind") in ClaimKind.values:
+        claims = claims.filter(kind=params["kind"])
+    if params.get("rating"):
+        claims = claims.filter(rating__slug=params["rating"])
+    if params.get("article", "").isdigit():
+        claims = claims.filter(article_id=int(params["article"]))
+    if params.get("assignee"):
+        claims = claims.filter(assignee__username=params["assignee"])
+    try:
+        if params.get("score_min"):
+            claims = claims.filter(score__gte=float(params["score_min"]))
+    except ValueError:
+        messages.error(request, "The minimum score must be a number between 0 and 1.")
+    if params.get("q", "").strip():
+        claims = claims.filter(text__icontains=params["q"].replace("\x00", "").strip()[:200])
+    return claims
+
+
+@desk_member
+def queue(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _bulk(request)
+    name = request.GET.get("queue", "unassigned")
+    if name not in QUEUES:
+        name = "unassigned"
+    title, pick = QUEUES[name]
+    base = Claim.objects.select_related("article", "rating", "assignee")
+    claims = _filtered(request, pick(request.user, base))
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    counts = {
+        key: pick_(request.user, Claim.objects.all()).count() for key, (_, pick_) in QUEUES.items()
+    }
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "claims/queue.html",
+        {
+            "title": title,
+            "queue": name,
+            "queues": [(key, label, counts[key]) for key, (label, _) in QUEUES.items()],
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": ClaimStatus.choices,
+            "kinds": ClaimKind.choices,
+            "ratings": Rating.objects.all(),
+            "members": services.desk_members(),
+            "can_triage": can(request.user, Action.TRIAGE),
+        },
+    )
+
+
+def _bulk(request: HttpRequest) -> HttpResponse:
+    """One action on many claims; each goes through its service and is audited."""
+    action = request.POST.get("bulk_action", "")
+    needed = {"dismiss": Action.TRIAGE, "start-checking": Action.TRIAGE, "assign": Action.ASSIGN}
+    if action not in needed:
+        messages.error(request, "Choose what to do with the selected claims.")
+        return redirect(request.get_full_path())
+    if not can(request.user, needed[action]):
+        return HttpResponseForbidden("Your role does not allow this.")
+    assignee = None
+    if request.POST.get("assignee"):
+        assignee = get_user_model().objects.filter(username=request.POST["assignee"]).first()
+    done = 0
+    for pk in request.POST.getlist("claim"):
+        if not pk.isdigit():
+            continue
+        try:
+            if action == "dismiss":
+                services.claim_dismiss(claim_id=int(pk), actor=request.user)
+            elif action == "start-checking":
+                services.claim_start_checking(
+                    claim_id=int(pk), actor=request.user, assignee=assignee
+                )
+            else:
+                services.claim_assign(claim_id=int(pk), actor=request.user, assignee=assignee)
+            done += 1
+        except errors.DeskError as exc:
+            messages.error(request, f"Claim {pk}: {exc.message}")
+    if done:
+        messages.success(request, f"Done for {done} claim{'s' if done != 1 else ''}.")
+    return redirect(request.get_full_path())
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+@desk_member
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = (
+        Article.objects.annotate(claim_count=Count("claims"))
+        .defer("body", "raw")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/article_list.html",
+        {"title": "Articles", "page": page, "can_load": can(request.user, Action.LOAD_ARTICLE)},
+    )
+
+
+def _segments(article: Article, claims: list[Claim]) -> list[tuple[str, Claim | None]]:
+    """The body cut into plain runs and claim spans, in order (overlaps are left plain)."""
+    parts: list[tuple[str, Claim | None]] = []
+    cursor = 0
+    for claim in sorted(claims, key=lambda c: c.start):
+        if claim.start < cursor:
+            continue
+        if claim.start > cursor:
+            parts.append((article.body[cursor : claim.start], None))
+        parts.append((article.body[claim.start : claim.end], claim))
+        cursor = claim.end
+    parts.append((article.body[cursor:], None))
+    return parts
+
+
+@desk_member
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    claims = list(article.claims.select_related("rating", "assignee"))
+    return render(
+        request,
+        "claims/article_detail.html",
+        {
+            "title": article.title or f"Article {article.pk}",
+            "article": article,
+            "claims": sorted(claims, key=lambda c: c.start),
+            "segments": _segments(article, claims),
+            "extracting": article.extraction_status
+            in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
+            "threshold": _threshold(),
+        },
+    )
+
+
+def _read_upload(upload: Any) -> Any:
+    return article_text_from_upload(upload.name or "", upload.read())
+
+
+@desk_member
+def article_load(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.LOAD_ARTICLE):
+        return HttpResponseForbidden("Your role does not allow loading articles.")
+    if request.method != "POST":
+        return render(request, "claims/article_load.html", {"title": "Load articles"})
+    loaded: list[Article] = []
+    sources: list[tuple[str, Callable[[], Any]]] = []
+    text = request.POST.get("text", "")
+    url = request.POST.get("url", "").strip()
+    if text.strip():
+        sources.append(("the pasted text", lambda: article_text_from_string(text)))
+    if url:
+        sources.append((url, lambda: fetch_article(url)))
+    for upload in request.FILES.getlist("files"):
+        sources.append((upload.name or "a file", partial(_read_upload, upload)))
+    if not sources:
+        messages.error(request, "Paste a text, give an address, or choose files to load.")
+    for label, read in sources:
+        try:
+            article_text = read()
+            title = request.POST.get("title", "").strip() if len(sources) == 1 else ""
+            article, created = services.article_load(
+                text=article_text,
+                loaded_by=request.user,
+                title=title or title_from_text(article_text.body, fallback=label),
+                url=url if label == url else "",
+            )
+        except errors.DeskError as exc:
+            messages.error(request, f"{label}: {exc.message}")
+            continue
+        loaded.append(article)
+        verb = "Loaded" if created else "Already loaded"
+        messages.success(request, f"{verb}: {article.title}")
+    if len(loaded) == 1:
+        return redirect("desk:article", pk=loaded[0].pk)
+    if loaded:
+        return redirect("desk:articles")
+    return render(
+        request, "claims/article_load.html", {"title": "Load articles", "posted": request.POST}
+    )
+
+
+# --- the claim page ----------------------------------------------------------------------
+
+
+def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    roles = roles_of(user)
+    body = claim.article.body
+    research = can(user, Action.RESEARCH) and (
+        Role.EDITOR in roles or claim.assignee_id == getattr(user, "pk", None)
+    )
+    status = claim.status
+    return {
+        "title": f"Claim {claim.pk}",
+        "claim": claim,
+        "before": body[max(0, claim.start - 400) : claim.start],
+        "after": body[claim.end : claim.end + 400],
+        "sources": claim.sources.select_related("added_by"),
+        "comments": claim.comments.select_related("author"),
+        "history": Event.objects.filter(claim=claim).select_related("actor"),
+        "ratings": Rating.objects.all(),
+        "stances": SourceStance.choices,
+        "members": services.desk_members(),
+        "can": {
+            "dismiss": can(user, Action.TRIAGE) and status == ClaimStatus.DETECTED,
+            "start_checking": can(user, Action.TRIAGE) and status == ClaimStatus.DETECTED,
+            "assign": can(user, Action.ASSIGN)
+            and status in (ClaimStatus.DETECTED, ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW),
+            "research": research and status in (ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW),
+            "verdict": research and status == ClaimStatus.CHECKING,
+            "submit": research and status == ClaimStatus.CHECKING,
+            "review": can(user, Action.PUBLISH) and status == ClaimStatus.IN_REVIEW,
+            "reopen": can(user, Action.REOPEN) and status == ClaimStatus.PUBLISHED,
+            "comment": can(user, Action.COMMENT),
+        },
+        **extra,
+    }
+
+
+@desk_member
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("article", "rating", "assignee"), pk=pk)
+    return render(request, "claims/claim_detail.html", _claim_context(request, claim))
+
+
+ACTIONS: dict[str, Action] = {
+    "dismiss": Action.TRIAGE,
+    "start-checking": Action.TRIAGE,
+    "assign": Action.ASSIGN,
+    "verdict": Action.RESEARCH,
+    "submit": Action.SUBMIT,
+    "request-changes": Action.REQUEST_CHANGES,
+    "publish": Action.PUBLISH,
+    "reopen": Action.REOPEN,
+    "add-source": Action.RESEARCH,
+    "remove-source": Action.RESEARCH,
+    "comment": Action.COMMENT,
+}
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_POST
+@desk_member
+def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        return HttpResponse("No such action.", status=404)
+    if not can(request.user, ACTIONS[action]):
+        return HttpResponseForbidden("Your role does not allow this.")
+    post = request.POST
+    version = _version(request)
+    user = request.user
+    members = get_user_model().objects.filter(is_active=True)
+    try:
+        if action == "dismiss":
+            services.claim_dismiss(
+                claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=version
+            )
+        elif action == "start-checking":
+            assignee = members.filter(username=post.get("assignee", "")).first()
+            services.claim_start_checking(
+                claim_id=pk, actor=user, assignee=assignee, expected_version=version
+            )
+        elif action == "assign":
+            assignee = members.filter(username=post.get("assignee", "")).first()
+            services.claim_assign(
+                claim_id=pk, actor=user, assignee=assignee, expected_version=version
+            )
+        elif action == "verdict":
+            rating = Rating.objects.filter(slug=post.get("rating", "")).first()
+            services.claim_set_verdict(
+                claim_id=pk,
+                actor=user,
+                rating=rating,
+                summary=post.get("summary", ""),
+                claim_reviewed=post.get("claim_reviewed", ""),
+                expected_version=version,
+            )
+        elif action == "submit":
+            services.claim_submit(claim_id=pk, actor=user, expected_version=version)
+        elif action == "request-changes":
+            services.claim_request_changes(
+                claim_id=pk, actor=user, comment=post.get("comment", ""), expected_version=version
+            )
+        elif action == "publish":
+            services.claim_publish(claim_id=pk, actor=user, expected_version=version)
+        elif action == "reopen":
+            services.claim_reopen(
+                claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=version
+            )
+        elif action == "add-source":
+            services.source_add(
+                claim_id=pk,
+                actor=user,
+                url=post.get("url", ""),
+                title=post.get("source_title", ""),
+                publisher=post.get("publisher", ""),
+                excerpt=post.get("excerpt", ""),
+                stance=post.get("stance", SourceStance.CONTEXT),
+            )
+        elif action == "remove-source":
+            source_id = post.get("source", "")
+            services.source_remove(
+                source_id=int(source_id) if source_id.isdigit() else 0, actor=user
+            )
+        elif action == "comment":
+            services.comment_add(claim_id=pk, actor=user, body=post.get("body", ""))
+    except errors.PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except errors.NotFound as exc:
+        return HttpResponse(exc.message, status=404)
+    except (errors.Conflict, errors.RuleViolation) as exc:
+        # Re-render with what the person typed and why it was refused: nothing is lost.
+        claim = get_object_or_404(
+            Claim.objects.select_related("article", "rating", "assignee"), pk=pk
+        )
+        status = 409 if isinstance(exc, errors.Conflict) else 400
+        context = _claim_context(
+            request, claim, error=exc.message, posted=post, failed_action=action
+        )
+        return render(request, "claims/claim_detail.html", context, status=status)
+    messages.success(request, "Saved.")
+    return redirect("desk:claim", pk=pk)
