@@ -15,11 +15,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from claims import errors, services
+from claims import errors, exports, services
 from claims.fetch import fetch_article
 from claims.ingest import article_text_from_string, article_text_from_upload, title_from_text
 from claims.models import (
@@ -34,7 +42,7 @@ from claims.models import (
 )
 from claims.permissions import Action, Role, can, roles_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def desk_member(view: View) -> View:
@@ -42,7 +50,7 @@ def desk_member(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not can(request.user, Action.VIEW):
             return HttpResponseForbidden("You have no role on this desk; ask an editor.")
         return view(request, *args, **kwargs)
@@ -420,3 +428,60 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(request, "claims/claim_detail.html", context, status=status)
     messages.success(request, "Saved.")
     return redirect("desk:claim", pk=pk)
+
+
+# --- reports -----------------------------------------------------------------------------
+
+REPORT_FORMATS = {"csv", "xlsx", "json", "pdf"}
+PDF_LIMIT = 2000
+
+
+def _report(
+    request: HttpRequest, claims: QuerySet[Claim], fmt: str, name: str, **pdf: Any
+) -> HttpResponseBase:
+    stamp = f"{name}-{timezone.now():%Y%m%d-%H%M}"
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            exports.csv_lines(claims), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "json":
+        meta = {"newsroom": settings.FACTCHECK_NEWSROOM_NAME, "title": pdf.get("title", name)}
+        response = StreamingHttpResponse(
+            exports.json_chunks(claims, meta), content_type="application/json"
+        )
+    elif fmt == "xlsx":
+        response = FileResponse(
+            exports.xlsx_file(claims),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        if claims.count() > PDF_LIMIT:
+            messages.error(
+                request, f"A PDF holds at most {PDF_LIMIT} claims; narrow the filter or use CSV."
+            )
+            return redirect("desk:queue")
+        data = exports.pdf_bytes(exports.report_queryset(claims), **pdf)
+        response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{stamp}.{fmt}"'
+    return response
+
+
+@desk_member
+def claims_report(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in REPORT_FORMATS:
+        return HttpResponse("Formats: csv, xlsx, json, pdf.", status=404)
+    name = request.GET.get("queue", "all")
+    pick = QUEUES.get(name, QUEUES["all"])[1]
+    claims = _filtered(request, pick(request.user, Claim.objects.all())).order_by(
+        "article_id", "start"
+    )
+    return _report(request, claims, fmt, "claims", title="Claims report")
+
+
+@desk_member
+def article_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    if fmt not in REPORT_FORMATS:
+        return HttpResponse("Formats: csv, xlsx, json, pdf.", status=404)
+    article = get_object_or_404(Article, pk=pk)
+    claims = article.claims.order_by("start")
+    return _report(request, claims, fmt, f"article-{pk}", title=str(article), article=article)

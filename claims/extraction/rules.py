@@ -29,7 +29,8 @@ _BOILERPLATE = [
     # Shapes that depend on capital letters: bylines, datelines, all-capital labels.
     re.compile(p)
     for p in (
-        r"^\s*([Bb]y|[Ww]ritten by|[Rr]eporting by)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s*$",
+        r"^\s*([Bb]y|[Ww]ritten by|[Rr]eporting by)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}"
+        r"(\s+(reporter|correspondent|staff|editor|and [A-Z][\w.'-]*( [A-Z][\w.'-]*)?))?\s*$",
         r"^\s*[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*){0,4}\s+contributed( to this)? reporting\.?\s*$",
         r"^\s*[A-Z][A-Za-z .]{0,30}\s*[–—-]\s*$",
         r"^\s*[A-Z]{2,}(\s+[A-Z]{2,})*\s*$",

@@ -208,3 +208,68 @@ def test_load_several_files_each_bad_one_gets_its_own_error(
     assert "photo.jpg: Files of type .jpg are not supported" in html
     assert Article.objects.count() == 2
     assert Article.objects.get(content_type="text/html").claims.exists()
+
+
+def _published_claim(editor: Any, editor2: Any, checker: Any, **kwargs: Any) -> Claim:
+    claim = services.claim_start_checking(
+        claim_id=ClaimFactory(**kwargs).pk, actor=editor, assignee=checker
+    )
+    SourceFactory(claim=claim, url="https://example.org/budget.pdf", title="Budget <b>2024</b>")
+    services.claim_set_verdict(
+        claim_id=claim.pk,
+        actor=checker,
+        rating=rating("false"),
+        summary='=HYPERLINK("x") It was £24m.',
+    )
+    services.claim_submit(claim_id=claim.pk, actor=checker)
+    return services.claim_publish(claim_id=claim.pk, actor=editor2)
+
+
+def test_csv_json_xlsx_reports_carry_verdicts_and_neutralise_formulas(
+    editor: Any, editor2: Any, checker: Any, viewer: Any
+) -> None:
+    import csv
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    claim = _published_claim(editor, editor2, checker)
+    client = _client(viewer)
+    response = client.get("/reports/claims.csv?queue=published")
+    assert response.status_code == 200 and response.streaming
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert rows[0]["id"] == str(claim.pk) and rows[0]["rating"] == "False"
+    assert rows[0]["summary"].startswith("'=HYPERLINK")
+    assert rows[0]["sources"] == "https://example.org/budget.pdf"
+    assert rows[0]["drafted_by"] == "checker" and rows[0]["published_by"] == "editor2"
+    data = json.loads(
+        b"".join(client.get(f"/articles/{claim.article_id}/report.json").streaming_content)
+    )
+    assert data["claims"][0]["rating"] == "False"
+    xlsx = client.get("/reports/claims.xlsx?queue=published")
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = list(sheet.values)
+    assert values[0][0] == "id" and values[1][0] == claim.pk
+    assert client.get("/reports/claims.exe").status_code == 404
+
+
+def test_pdf_report_has_newsroom_article_and_verdicts(
+    editor: Any, editor2: Any, checker: Any, settings: Any
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    settings.FACTCHECK_NEWSROOM_NAME = "Harbour Gazette"
+    article = ArticleFactory(title="Bridge <script>alert(1)</script>", outlet="Gazette")
+    claim = _published_claim(editor, editor2, checker, article=article)
+    response = _client(editor).get(f"/articles/{article.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Harbour Gazette" in text
+    assert "Bridge <script>alert(1)</script>" in text  # shown as text, never run
+    assert claim.text[:30] in text and "False" in text and "It was £24m." in text
+    assert "https://example.org/budget.pdf" in text and "editor2" in text
