@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
@@ -34,7 +35,9 @@ from claims.models import (
     Comment,
     Event,
     ExtractionStatus,
+    Notification,
     Rating,
+    SavedQueue,
     Source,
     SourceStance,
     TokenScope,
@@ -355,6 +358,29 @@ def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -
     }
 
 
+# --- notifications -----------------------------------------------------------------------
+
+
+def _notify(user: Any, claim: Claim, message: str) -> None:
+    """Tell a desk member in the dashboard, and by e-mail (Django's mail settings) on commit."""
+    if user is None or not getattr(user, "is_active", False):
+        return
+    Notification.objects.create(user=user, claim=claim, message=message[:500])
+    if user.email:
+        subject = f"[Factcheck] {message[:120]}"
+        body = f"{message}\n\nClaim: {claim.text}\n"
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, [user.email], fail_silently=True)
+        )
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 # --- claim workflow ----------------------------------------------------------------------
 
 
@@ -398,6 +424,8 @@ def claim_start_checking(
         before=before,
         after=claim_snapshot(claim),
     )
+    if assignee is not None and assignee.pk != getattr(actor, "pk", None):
+        _notify(assignee, claim, f"{actor.get_username()} gave you a claim to check")
     return claim
 
 
@@ -433,6 +461,8 @@ def claim_assign(
         before=before,
         after=claim_snapshot(claim),
     )
+    if assignee is not None and assignee.pk != getattr(actor, "pk", None):
+        _notify(assignee, claim, f"{actor.get_username()} assigned you a claim")
     return claim
 
 
@@ -516,6 +546,8 @@ def claim_request_changes(
     note = Comment.objects.create(claim=claim, author=actor, body=comment.strip())
     after = {**claim_snapshot(claim), "comment": note.body}
     _event(action="claim.changes_requested", actor=actor, claim=claim, before=before, after=after)
+    for person in {claim.assignee, claim.verdict_by} - {None}:
+        _notify(person, claim, f"{actor.get_username()} asked for changes: {note.body[:200]}")
     return claim
 
 
@@ -778,3 +810,16 @@ def webhook_unsubscribe(*, subscription_id: int, actor: Any) -> None:
     if not updated:
         raise errors.NotFound(f"There is no active webhook subscription {subscription_id}.")
     _event(action="webhook.unsubscribed", actor=actor, after={"subscription": subscription_id})
+
+
+@transaction.atomic
+def saved_queue_save(*, owner: Any, name: str, query: str) -> SavedQueue:
+    """An editor keeps a filtered queue under a name (saving the same name replaces it)."""
+    require(owner, Action.TRIAGE)
+    name = name.strip()[:100]
+    if not name:
+        raise errors.RuleViolation("Give the saved queue a name.")
+    saved, _ = SavedQueue.objects.update_or_create(
+        owner=owner, name=name, defaults={"query": query[:2000]}
+    )
+    return saved

@@ -14,5 +14,8 @@ urlpatterns = [
     path("articles/<int:pk>/report.<str:fmt>", views.article_report, name="article-report"),
     path("reports/claims.<str:fmt>", views.claims_report, name="claims-report"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("queues/save/", views.saved_queue_save, name="queue-save"),
+    path("statistics/", views.statistics, name="statistics"),
     path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
 ]

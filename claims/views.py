@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -24,10 +25,12 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from claims import errors, exports, services
+from claims.charts import Bar, bars
 from claims.fetch import fetch_article
 from claims.ingest import article_text_from_string, article_text_from_upload, title_from_text
 from claims.models import (
@@ -37,6 +40,7 @@ from claims.models import (
     ClaimStatus,
     Event,
     ExtractionStatus,
+    Notification,
     Rating,
     SourceStance,
 )
@@ -147,6 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "ratings": Rating.objects.all(),
             "members": services.desk_members(),
             "can_triage": can(request.user, Action.TRIAGE),
+            "saved": request.user.saved_queues.all(),  # type: ignore[union-attr]
         },
     )
 
@@ -485,3 +490,83 @@ def article_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     article = get_object_or_404(Article, pk=pk)
     claims = article.claims.order_by("start")
     return _report(request, claims, fmt, f"article-{pk}", title=str(article), article=article)
+
+
+# --- notifications, saved queues, statistics ----------------------------------------------
+
+
+@desk_member
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(
+        Notification.objects.filter(user_id=int(request.user.pk or 0)).select_related("claim")[:100]
+    )
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("desk:notifications")
+    return render(request, "claims/notifications.html", {"title": "Notifications", "items": items})
+
+
+@require_POST
+@desk_member
+def saved_queue_save(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.TRIAGE):
+        return HttpResponseForbidden("Only editors save queues.")
+    try:
+        services.saved_queue_save(
+            owner=request.user,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+        )
+        messages.success(request, "Queue saved.")
+    except errors.DeskError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('desk:queue')}?{request.POST.get('query', '')}")
+
+
+@desk_member
+def statistics(request: HttpRequest) -> HttpResponse:
+    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")))
+    status_bars = [Bar(label, by_status.get(value, 0)) for value, label in ClaimStatus.choices]
+    verdicts = Rating.objects.annotate(
+        n=Count("claim", filter=Q(claim__status=ClaimStatus.PUBLISHED))
+    )
+    verdict_bars = [Bar(r.label, r.n, r.colour) for r in verdicts]
+    published = list(
+        Claim.objects.published().values_list("created_at", "published_at").order_by("published_at")
+    )
+    days = sorted((p - c).total_seconds() / 86400 for c, p in published if p)
+    median = days[len(days) // 2] if days else None
+    weeks = (
+        Claim.objects.published()
+        .annotate(week=TruncWeek("published_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by("-week")[:12]
+    )
+    week_bars = [Bar(f"{w['week']:%Y-%m-%d}", w["n"]) for w in reversed(list(weeks))]
+    workload = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(
+            open=Count(
+                "assigned_claims",
+                filter=Q(assigned_claims__status__in=[ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW]),
+            )
+        )
+        .filter(open__gt=0)
+        .order_by("-open")
+    )
+    workload_bars = [Bar(u.get_username(), u.open) for u in workload]
+    return render(
+        request,
+        "claims/statistics.html",
+        {
+            "title": "Statistics",
+            "status_chart": bars(status_bars, title="Claims by status"),
+            "verdict_chart": bars(verdict_bars, title="Published claims by verdict"),
+            "week_chart": bars(week_bars, title="Published per week"),
+            "workload_chart": bars(workload_bars, title="Open claims per person"),
+            "median_days": median,
+            "published_count": len(days),
+        },
+    )

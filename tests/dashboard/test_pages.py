@@ -273,3 +273,37 @@ def test_pdf_report_has_newsroom_article_and_verdicts(
     assert "Bridge <script>alert(1)</script>" in text  # shown as text, never run
     assert claim.text[:30] in text and "False" in text and "It was £24m." in text
     assert "https://example.org/budget.pdf" in text and "editor2" in text
+
+
+def test_assignee_is_notified_in_the_dashboard_and_by_mail(
+    editor: Any, checker: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    checker.email = "checker@example.org"
+    checker.save()
+    claim = ClaimFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(editor).post(
+            "/?queue=all",
+            {"bulk_action": "start-checking", "assignee": "checker", "claim": [claim.pk]},
+        )
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["checker@example.org"]
+    client = _client(checker)
+    assert '<span class="count">1</span>' in client.get("/").content.decode()
+    assert "gave you a claim to check" in client.get("/notifications/").content.decode()
+    client.post("/notifications/")
+    assert '<span class="count">1</span>' not in client.get("/notifications/").content.decode()
+
+
+def test_editors_save_a_filtered_queue(editor: Any, viewer: Any) -> None:
+    client = _client(editor)
+    client.post("/queues/save/", {"name": "Quotes", "query": "queue=all&kind=quote"})
+    assert 'href="?queue=all&amp;kind=quote">Quotes</a>' in client.get("/").content.decode()
+    assert _client(viewer).post("/queues/save/", {"name": "x", "query": ""}).status_code == 403
+
+
+def test_statistics_charts(editor: Any, editor2: Any, checker: Any, viewer: Any) -> None:
+    _published_claim(editor, editor2, checker)
+    ClaimFactory()
+    html = _client(viewer).get("/statistics/").content.decode()
+    assert html.count("<svg") == 4
+    assert "Claims by status" in html and "days" in html
