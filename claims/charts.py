@@ -19,6 +19,8 @@ class Bar:
 
 def bars(items: list[Bar], *, title: str, unit: str = "", width: int = 520) -> SafeString:
     """A horizontal bar chart with its numbers written out (readable without colour)."""
+    if not items:
+        return format_html('<p class="meta">Nothing to show yet.</p>')
     row, label_width = 26, 170
     height = max(1, len(items)) * row + 10
     top = max((item.value for item in items), default=0) or 1

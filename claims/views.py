@@ -529,7 +529,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     status_bars = [Bar(label, by_status.get(value, 0)) for value, label in ClaimStatus.choices]
     verdicts = Rating.objects.annotate(
         n=Count("claim", filter=Q(claim__status=ClaimStatus.PUBLISHED))
-    )
+    ).order_by("order", "id")  # GROUP BY queries ignore Meta.ordering
     verdict_bars = [Bar(r.label, r.n, r.colour) for r in verdicts]
     published = list(
         Claim.objects.published().values_list("created_at", "published_at").order_by("published_at")

@@ -303,7 +303,9 @@ def test_editors_save_a_filtered_queue(editor: Any, viewer: Any) -> None:
 
 def test_statistics_charts(editor: Any, editor2: Any, checker: Any, viewer: Any) -> None:
     _published_claim(editor, editor2, checker)
-    ClaimFactory()
+    services.claim_start_checking(claim_id=ClaimFactory().pk, actor=editor, assignee=checker)
     html = _client(viewer).get("/statistics/").content.decode()
     assert html.count("<svg") == 4
+    labels = re.findall(r'class="chart-label">([^<]+)<', html)
+    assert labels.index("True") < labels.index("Mostly false") < labels.index("Unverifiable")
     assert "Claims by status" in html and "days" in html
