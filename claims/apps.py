@@ -10,10 +10,11 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Fact-checking desk"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_role_groups, sender=self)
+        post_migrate.connect(_ensure_defaults, sender=self)
 
 
-def _ensure_role_groups(**kwargs: Any) -> None:
-    from claims.roles import ensure_role_groups
+def _ensure_defaults(**kwargs: Any) -> None:
+    from claims.defaults import ensure_default_ratings, ensure_role_groups
 
     ensure_role_groups(using=kwargs.get("using", "default"))
+    ensure_default_ratings(using=kwargs.get("using", "default"))

@@ -21,7 +21,7 @@ def test_schema_validates_without_warnings(tmp_path: Path) -> None:
     assert "/api/v1/claims/{id}/publish/" in (tmp_path / "s.yml").read_text()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error(
     live_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch, editor: Any
 ) -> None:

@@ -19,7 +19,7 @@ from tests.factories import ArticleFactory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -39,7 +39,8 @@ ARTICLE = (
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -55,29 +56,10 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def rating_scale(transactional_db: None) -> None:
-    """The default verdict scale, as the data migration seeds it: a transactional test
-    before this one may have flushed the tables."""
-    import importlib
-
-    from claims.models import Rating
-
-    seed = importlib.import_module("claims.migrations.0002_default_ratings")
-    for label, slug, colour, order, value, unverifiable, description in seed.DEFAULT_RATINGS:
-        Rating.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "label": label,
-                "colour": colour,
-                "order": order,
-                "rating_value": value,
-                "is_unverifiable": unverifiable,
-                "description": description,
-            },
-        )
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -167,7 +167,7 @@ def test_sample_articles_load_with_the_anchor_claims(
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_extraction_through_a_real_celery_worker_over_redis() -> None:
     """A real worker process, over the real Redis broker, into the real test database."""
     redis_url = os.environ.get("REDIS_URL", "")

@@ -316,7 +316,7 @@ def test_conditional_write_refuses_a_claim_changed_after_it_was_read(editor: Any
     assert claim.status == ClaimStatus.DISMISSED
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_editors_publish_at_once_one_wins(editor: Any, editor2: Any, checker: Any) -> None:
     """Two real concurrent transactions on PostgreSQL: exactly one publish succeeds."""
     claim = _in_review(editor, checker)
