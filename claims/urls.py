@@ -11,6 +11,7 @@ urlpatterns = [
     path("articles/", views.article_list, name="articles"),
     path("articles/load/", views.article_load, name="article-load"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/_reader", views.article_reader, name="article-reader"),
     path("articles/<int:pk>/report.<str:fmt>", views.article_report, name="article-report"),
     path("reports/claims.<str:fmt>", views.claims_report, name="claims-report"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),

@@ -222,23 +222,32 @@ def _segments(article: Article, claims: list[Claim]) -> list[tuple[str, Claim | 
     return parts
 
 
+def _article_context(article: Article) -> dict[str, Any]:
+    claims = list(article.claims.select_related("rating", "assignee"))
+    return {
+        "title": article.title or f"Article {article.pk}",
+        "article": article,
+        "claims": sorted(claims, key=lambda c: c.start),
+        "segments": _segments(article, claims),
+        "extracting": article.extraction_status
+        in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
+        "threshold": _threshold(),
+    }
+
+
 @desk_member
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    claims = list(article.claims.select_related("rating", "assignee"))
-    return render(
-        request,
-        "claims/article_detail.html",
-        {
-            "title": article.title or f"Article {article.pk}",
-            "article": article,
-            "claims": sorted(claims, key=lambda c: c.start),
-            "segments": _segments(article, claims),
-            "extracting": article.extraction_status
-            in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
-            "threshold": _threshold(),
-        },
-    )
+    return render(request, "claims/article_detail.html", _article_context(article))
+
+
+@desk_member
+def article_reader(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article's text and claims alone, polled by the page while extraction runs."""
+    article = get_object_or_404(Article, pk=pk)
+    response = render(request, "claims/_article_reader.html", _article_context(article))
+    response["X-Extraction-Status"] = article.extraction_status
+    return response
 
 
 def _read_upload(upload: Any) -> Any:

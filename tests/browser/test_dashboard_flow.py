@@ -110,8 +110,10 @@ def test_from_loading_to_publication(
     editor.goto(f"{live_server.url}/articles/{article.pk}/")
     assert editor.is_visible("text=Finding claims")
     _shot(editor, "article-extracting")
+    editor.evaluate("window.stayedOnPage = true")
     services.article_extract(article_id=article.pk)
     editor.wait_for_selector("a.claim", timeout=15000)
+    assert editor.evaluate("window.stayedOnPage === true"), "the page reloaded"
     assert not editor.is_visible("text=Finding claims")
     _shot(editor, "article")
     claims = list(Claim.objects.filter(article=article).order_by("start"))
@@ -125,8 +127,11 @@ def test_from_loading_to_publication(
     editor.wait_for_selector("text=Saved.")
     _shot(editor, "claim-triaged")
 
-    # Bulk-dismiss the rest from the queue.
+    # Bulk-dismiss the rest from the queue (the first ticked from the keyboard).
     editor.goto(f"{live_server.url}/?queue=all&status=detected")
+    editor.keyboard.press("j")
+    editor.keyboard.press("x")
+    assert editor.is_checked("tbody tr.current input[name=claim]")
     for box in editor.query_selector_all("input[name=claim]"):
         box.check()
     editor.select_option("select[name=bulk_action]", "dismiss")
