@@ -91,7 +91,8 @@ def test_progress_refreshes_while_extraction_runs(editor: Any) -> None:
     article = ArticleFactory(extraction_status="running")
     html = _client(editor).get(f"/articles/{article.pk}/").content.decode()
     assert '<meta http-equiv="refresh"' in html and "Finding claims" in html
-    assert f'data-poll="/articles/{article.pk}/_reader"' in html
+    assert f'hx-get="/articles/{article.pk}/_reader" hx-trigger="every 1500ms"' in html
+    assert "/static/django_htmx/htmx-2.min.js" in html
     reader = _client(editor).get(f"/articles/{article.pk}/_reader")
     assert (
         reader["X-Extraction-Status"] == "running" and "Finding claims" in reader.content.decode()

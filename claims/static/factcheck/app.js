@@ -1,27 +1,6 @@
-// Factcheck dashboard: a few lines of progressive enhancement; every page works without them.
+// Factcheck dashboard: a few lines of progressive enhancement (htmx does the polling);
+// every page works without them.
 "use strict";
-
-// While an article's claims are being extracted, refresh its reader in place until done.
-function pollReader(reader) {
-  const url = reader.dataset.poll;
-  const tick = () => {
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then((response) => {
-        const status = response.headers.get("X-Extraction-Status");
-        return response.text().then((html) => ({ status, html }));
-      })
-      .then(({ status, html }) => {
-        reader.innerHTML = html;
-        if (status === "queued" || status === "running") {
-          window.setTimeout(tick, 1500);
-        } else {
-          delete reader.dataset.poll;
-        }
-      })
-      .catch(() => window.setTimeout(tick, 5000));
-  };
-  window.setTimeout(tick, 1500);
-}
 
 // Queues: j / k move between claims, x ticks the current one, Enter opens it.
 function queueKeys(table) {
@@ -49,8 +28,6 @@ function queueKeys(table) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  const reader = document.querySelector("#reader[data-poll]");
-  if (reader) pollReader(reader);
   const queue = document.querySelector("table.claims[data-keys]");
   if (queue) queueKeys(queue);
 });
