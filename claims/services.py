@@ -146,6 +146,16 @@ def _write(claim: Claim, *, status_from: Iterable[str] | None = None, **changes:
     return claim
 
 
+def _open_claim(
+    claim_id: int, expected_version: int | None, allowed: Iterable[str], doing: str
+) -> Claim:
+    """Lock the claim, refuse a stale version, and refuse a state the action does not apply to."""
+    claim = _lock_claim(claim_id)
+    _check_version(claim, expected_version)
+    _require_status(claim, allowed, doing)
+    return claim
+
+
 def _require_status(claim: Claim, allowed: Iterable[str], doing: str) -> None:
     allowed = list(allowed)
     if claim.status not in allowed:
@@ -390,9 +400,7 @@ def claim_dismiss(
 ) -> Claim:
     """Triage: an editor decides a detected claim is not worth checking."""
     require(actor, Action.TRIAGE)
-    claim = _lock_claim(claim_id)
-    _check_version(claim, expected_version)
-    _require_status(claim, [ClaimStatus.DETECTED], "dismiss")
+    claim = _open_claim(claim_id, expected_version, [ClaimStatus.DETECTED], "dismiss")
     before = claim_snapshot(claim)
     claim = _write(claim, status_from=[ClaimStatus.DETECTED], status=ClaimStatus.DISMISSED)
     after = claim_snapshot(claim)
@@ -408,9 +416,7 @@ def claim_start_checking(
 ) -> Claim:
     """Triage: an editor decides a detected claim is worth checking (optionally assigning it)."""
     require(actor, Action.TRIAGE)
-    claim = _lock_claim(claim_id)
-    _check_version(claim, expected_version)
-    _require_status(claim, [ClaimStatus.DETECTED], "start checking")
+    claim = _open_claim(claim_id, expected_version, [ClaimStatus.DETECTED], "start checking")
     changes: dict[str, Any] = {"status": ClaimStatus.CHECKING}
     if assignee is not None:
         _require_assignable(assignee)
@@ -443,10 +449,11 @@ def claim_assign(
 ) -> Claim:
     """An editor gives a claim to a fact-checker (or takes it back with assignee=None)."""
     require(actor, Action.ASSIGN)
-    claim = _lock_claim(claim_id)
-    _check_version(claim, expected_version)
-    _require_status(
-        claim, [ClaimStatus.DETECTED, ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW], "assign"
+    claim = _open_claim(
+        claim_id,
+        expected_version,
+        [ClaimStatus.DETECTED, ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW],
+        "assign",
     )
     if assignee is not None:
         _require_assignable(assignee)
@@ -536,9 +543,7 @@ def claim_request_changes(
 ) -> Claim:
     """A reviewer sends a verdict back to checking; the change request must say what to change."""
     require(actor, Action.REQUEST_CHANGES)
-    claim = _lock_claim(claim_id)
-    _check_version(claim, expected_version)
-    _require_status(claim, [ClaimStatus.IN_REVIEW], "request changes")
+    claim = _open_claim(claim_id, expected_version, [ClaimStatus.IN_REVIEW], "request changes")
     if not comment.strip():
         raise errors.RuleViolation("Say what needs to change: a change request needs a comment.")
     before = claim_snapshot(claim)
@@ -555,9 +560,7 @@ def claim_request_changes(
 def claim_publish(*, claim_id: int, actor: Any, expected_version: int | None = None) -> Claim:
     """Publish a reviewed verdict: an editor who neither drafted nor submitted it (four-eyes)."""
     require(actor, Action.PUBLISH)
-    claim = _lock_claim(claim_id)
-    _check_version(claim, expected_version)
-    _require_status(claim, [ClaimStatus.IN_REVIEW], "publish")
+    claim = _open_claim(claim_id, expected_version, [ClaimStatus.IN_REVIEW], "publish")
     if actor.pk in {claim.verdict_by_id, claim.submitted_by_id}:
         raise errors.PermissionDenied(
             "Four-eyes rule: you drafted or submitted this verdict, so another editor must "
@@ -587,9 +590,7 @@ def claim_reopen(
 ) -> Claim:
     """Reopen a published verdict for a correction; the published verdict stays in history."""
     require(actor, Action.REOPEN)
-    claim = _lock_claim(claim_id)
-    _check_version(claim, expected_version)
-    _require_status(claim, [ClaimStatus.PUBLISHED], "reopen")
+    claim = _open_claim(claim_id, expected_version, [ClaimStatus.PUBLISHED], "reopen")
     if not reason.strip():
         raise errors.RuleViolation("Say why the verdict is reopened: a correction needs a reason.")
     before = {
