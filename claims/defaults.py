@@ -77,6 +77,24 @@ ADMIN_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
+# Labels other desks use, mapped onto the default scale when an archive is imported (a label
+# that matches a rating's own label or slug needs no entry). Only used if the slug exists.
+RATING_SYNONYMS = {
+    "pants-fire": "false",
+    "pants on fire": "false",
+    "pants on fire!": "false",
+    "barely-true": "mostly-false",
+    "barely true": "mostly-false",
+    "half-truth": "half-true",
+    "mixture": "half-true",
+    "mostly-correct": "mostly-true",
+    "correct": "true",
+    "incorrect": "false",
+    "fake": "false",
+    "unproven": "unverifiable",
+}
+
+
 def ensure_role_groups(using: str = "default") -> None:
     for role, codenames in ADMIN_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=role.value)

@@ -26,6 +26,8 @@ class Action(StrEnum):
     PUBLISH = "publish"
     REOPEN = "reopen"
     MANAGE_INTEGRATIONS = "manage integrations"  # API tokens, webhooks
+    LINK = "link repeats"  # confirm or reject a repeat, apply an earlier verdict
+    IMPORT_ARCHIVE = "import fact-checks"
 
 
 _EDITOR = frozenset({Role.EDITOR})
@@ -44,6 +46,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PUBLISH: _EDITOR,
     Action.REOPEN: _EDITOR,
     Action.MANAGE_INTEGRATIONS: _EDITOR,
+    Action.LINK: _EDITOR,
+    Action.IMPORT_ARCHIVE: _EDITOR,
 }
 
 

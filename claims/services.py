@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -31,10 +32,13 @@ from claims.models import (
     ApiToken,
     Article,
     Claim,
+    ClaimMatch,
     ClaimStatus,
     Comment,
     Event,
     ExtractionStatus,
+    FactCheck,
+    MatchStatus,
     Notification,
     Rating,
     SavedQueue,
@@ -48,6 +52,7 @@ from claims.permissions import Action, Role, TokenClient, require, roles_of
 
 if TYPE_CHECKING:
     from claims.extraction import ExtractedClaim
+    from claims.matching.archive import Record as ArchiveRecord
 
 logger = logging.getLogger(__name__)
 
@@ -318,6 +323,10 @@ def article_extract(*, article_id: int) -> Article:
         )
         summary = {"id": article.pk, "title": article.title, "url": article.url, **counts}
         webhooks.queue_event("article.extracted", {"article": summary})
+    try:
+        claims_match_article(article_id=article_id)
+    except Exception:  # matching is a help, never a reason to lose an extraction
+        logger.exception("Matching failed for article %s", article_id)
     return article
 
 
@@ -824,3 +833,406 @@ def saved_queue_save(*, owner: Any, name: str, query: str) -> SavedQueue:
         owner=owner, name=name, defaults={"query": query[:2000]}
     )
     return saved
+
+
+# --- claim memory: repeats, the archive, earlier verdicts ---------------------------------
+
+
+def _rating_for(label: str, ratings: dict[str, Rating]) -> Rating | None:
+    from django.utils.text import slugify
+
+    from claims.defaults import RATING_SYNONYMS
+
+    key = label.strip().lower()
+    return (
+        ratings.get(key)
+        or ratings.get(slugify(key))
+        or ratings.get(RATING_SYNONYMS.get(key, ""))
+        or ratings.get(RATING_SYNONYMS.get(slugify(key), ""))
+    )
+
+
+def factchecks_import(
+    *,
+    records: Iterable[ArchiveRecord],
+    collection: str,
+    actor: Any = None,
+    batch_size: int = 500,
+) -> dict[str, int]:
+    """Store an archive of earlier fact-checks (or refresh the ones already stored, by their
+    id in the archive) so that new claims are matched against them from day one."""
+    from claims.matching import store
+
+    if actor is not None:
+        require(actor, Action.IMPORT_ARCHIVE)
+    collection = collection.strip()[:100]
+    ratings: dict[str, Rating] = {}
+    for rating in Rating.objects.all():
+        ratings[rating.slug] = rating
+        ratings[rating.label.lower()] = rating
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    version = store.embedding_version()
+    batch: dict[tuple[str, str], ArchiveRecord] = {}
+
+    def flush() -> None:
+        if not batch:
+            return
+        by_collection: dict[str, list[str]] = {}
+        for name, external in batch:
+            by_collection.setdefault(name, []).append(external)
+        existing: dict[tuple[str, str], FactCheck] = {}
+        for name, externals in by_collection.items():
+            for row in FactCheck.objects.filter(collection=name, external_id__in=externals):
+                existing[(row.collection, row.external_id)] = row
+        fields = ("text", "title", "claimant", "claim_date", "published_on", "rating_label", "url")
+        to_embed: list[FactCheck] = []
+        to_create: list[FactCheck] = []
+        to_update: list[FactCheck] = []
+        now = timezone.now()
+        for key, record in batch.items():
+            values = {name: getattr(record, name) for name in fields}
+            values["rating"] = _rating_for(record.rating_label, ratings)
+            found = existing.get(key)
+            row = found or FactCheck(
+                collection=key[0], external_id=key[1], imported_by=_person(actor)
+            )
+            if found is None:
+                to_create.append(row)
+            elif row.embedding_version == version and all(
+                getattr(row, n) == v for n, v in values.items()
+            ):
+                counts["unchanged"] += 1
+                continue
+            else:
+                to_update.append(row)
+            if found is None or row.text != values["text"] or row.embedding_version != version:
+                to_embed.append(row)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = now
+        for row, vector in zip(to_embed, store.embed([r.text for r in to_embed]), strict=True):
+            row.embedding = vector
+            row.embedding_version = version
+        with transaction.atomic():
+            FactCheck.objects.bulk_create(to_create, batch_size=batch_size)
+            FactCheck.objects.bulk_update(
+                to_update,
+                [*fields, "rating", "embedding", "embedding_version", "updated_at"],
+                batch_size=batch_size,
+            )
+        counts["created"] += len(to_create)
+        counts["updated"] += len(to_update)
+        batch.clear()
+
+    for record in records:
+        name = collection or record.collection or "archive"
+        batch[(name, record.external_id)] = record
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    _event(action="factchecks.imported", actor=actor, after={"collection": collection, **counts})
+    return counts
+
+
+def _match_context(claim: Claim) -> str:
+    """The sentence before a claim in its article, where a pronoun may find its referent."""
+    before = claim.article.body[max(0, claim.start - 400) : claim.start]
+    parts = [p for p in before.replace("\n", ". ").split(". ") if p.strip()]
+    return parts[-1] if parts else ""
+
+
+def claims_match_article(*, article_id: int) -> dict[str, int]:
+    """Embed an article's claims and match each against the desk's memory: link clear repeats
+    (system action, audited), suggest likely ones to editors. Safe to run again."""
+    from claims.matching import store
+
+    claims = list(
+        Claim.objects.filter(article_id=article_id).select_related("article").order_by("start")
+    )
+    missing = [c for c in claims if c.embedding is None]
+    for claim, vector in zip(missing, store.embed([c.text for c in missing]), strict=True):
+        claim.embedding = vector
+    Claim.objects.bulk_update(missing, ["embedding"], batch_size=500)
+    decided = set(
+        ClaimMatch.objects.filter(claim__article_id=article_id).values_list("claim_id", flat=True)
+    )
+    counts = {"linked": 0, "suggested": 0}
+    for claim in claims:
+        if claim.pk in decided or claim.canonical_id or claim.canonical_factcheck_id:
+            continue
+        published = claim.article.published_at or claim.article.created_at
+        candidates = store.search(
+            claim.text,
+            context=_match_context(claim),
+            date=published.date() if published else None,
+            exclude_article_id=article_id,
+            vector=store.from_bytes(claim.embedding) if claim.embedding else None,
+            limit=5,
+        )
+        candidates = [c for c in candidates if c.target != claim]
+        verdict = store.decide(claim.text, candidates)
+        if verdict.index is None:
+            continue
+        best = candidates[verdict.index]
+        target = {
+            "target_claim" if isinstance(best.target, Claim) else "target_factcheck": best.target
+        }
+        with transaction.atomic():
+            match, created = ClaimMatch.objects.get_or_create(
+                claim=claim,
+                **target,
+                defaults={
+                    "score": best.score,
+                    "cosine": best.cosine,
+                    "status": MatchStatus.LINKED
+                    if verdict.decision == "link"
+                    else MatchStatus.SUGGESTED,
+                    "reasons": verdict.reasons,
+                },
+            )
+            if not created:
+                continue
+            if match.status == MatchStatus.LINKED:
+                # A system link changes no field a person edits: the version (ETag) stays.
+                Claim.objects.filter(pk=claim.pk).update(
+                    canonical=best.target if isinstance(best.target, Claim) else None,
+                    canonical_factcheck=best.target if isinstance(best.target, FactCheck) else None,
+                )
+                _event(
+                    action="claim.linked",
+                    claim=claim,
+                    after={**_target_ref(best.target), "cosine": round(best.cosine, 3)},
+                )
+                counts["linked"] += 1
+            else:
+                counts["suggested"] += 1
+    return counts
+
+
+def _target_ref(target: Claim | FactCheck) -> dict[str, Any]:
+    if isinstance(target, Claim):
+        return {"canonical_claim": target.pk, "text": target.text[:300]}
+    return {
+        "canonical_factcheck": target.pk,
+        "collection": target.collection,
+        "text": target.text[:300],
+        "url": target.url,
+    }
+
+
+def _open_match(match_id: int, claim_id: int | None) -> ClaimMatch:
+    matches = ClaimMatch.objects.select_for_update(of=("self",)).select_related(
+        "target_claim", "target_factcheck"
+    )
+    if claim_id is not None:
+        matches = matches.filter(claim_id=claim_id)
+    try:
+        return matches.get(pk=match_id)
+    except ClaimMatch.DoesNotExist:
+        raise errors.NotFound(f"There is no suggested repeat {match_id}.") from None
+
+
+@transaction.atomic
+def match_confirm(
+    *,
+    match_id: int,
+    actor: Any,
+    expected_version: int | None = None,
+    claim_id: int | None = None,
+) -> Claim:
+    """An editor confirms that a claim repeats the matched claim or fact-check."""
+    require(actor, Action.LINK)
+    match = _open_match(match_id, claim_id)
+    claim = _lock_claim(match.claim_id)
+    _check_version(claim, expected_version)
+    if match.status in (MatchStatus.LINKED, MatchStatus.CONFIRMED) and (
+        claim.canonical_id == match.target_claim_id
+        and claim.canonical_factcheck_id == match.target_factcheck_id
+    ):
+        raise errors.Conflict("This repeat is already linked.")
+    before = {
+        "canonical_claim": claim.canonical_id,
+        "canonical_factcheck": claim.canonical_factcheck_id,
+    }
+    now = timezone.now()
+    ClaimMatch.objects.filter(
+        claim=claim, status__in=[MatchStatus.LINKED, MatchStatus.CONFIRMED]
+    ).exclude(pk=match.pk).update(status=MatchStatus.REJECTED, decided_by=actor, decided_at=now)
+    ClaimMatch.objects.filter(pk=match.pk).update(
+        status=MatchStatus.CONFIRMED, decided_by=actor, decided_at=now
+    )
+    claim = _write(claim, canonical=match.target_claim, canonical_factcheck=match.target_factcheck)
+    _event(
+        action="claim.linked",
+        actor=actor,
+        claim=claim,
+        before=before,
+        after={**_target_ref(match.target), "match": match.pk, "confirmed": True},
+    )
+    return claim
+
+
+@transaction.atomic
+def match_reject(
+    *,
+    match_id: int,
+    actor: Any,
+    expected_version: int | None = None,
+    claim_id: int | None = None,
+) -> Claim:
+    """An editor rejects a suggested (or automatic) repeat; an automatic link is undone."""
+    require(actor, Action.LINK)
+    match = _open_match(match_id, claim_id)
+    claim = _lock_claim(match.claim_id)
+    _check_version(claim, expected_version)
+    if match.status == MatchStatus.REJECTED:
+        raise errors.Conflict("This repeat was already rejected.")
+    before = {
+        "canonical_claim": claim.canonical_id,
+        "canonical_factcheck": claim.canonical_factcheck_id,
+        "match_status": match.status,
+    }
+    ClaimMatch.objects.filter(pk=match.pk).update(
+        status=MatchStatus.REJECTED, decided_by=actor, decided_at=timezone.now()
+    )
+    changes: dict[str, Any] = {}
+    if (match.target_claim_id and claim.canonical_id == match.target_claim_id) or (
+        match.target_factcheck_id and claim.canonical_factcheck_id == match.target_factcheck_id
+    ):
+        changes = {"canonical": None, "canonical_factcheck": None}
+    claim = _write(claim, **changes)
+    _event(
+        action="claim.match_rejected",
+        actor=actor,
+        claim=claim,
+        before=before,
+        after={**_target_ref(match.target), "match": match.pk},
+    )
+    return claim
+
+
+def verdict_of(target: Claim | FactCheck) -> dict[str, Any] | None:
+    """A published verdict as the desk shows it: rating, date, link, summary; None if the
+    target has none (a desk claim not yet published)."""
+    if isinstance(target, FactCheck):
+        return {
+            "kind": "factcheck",
+            "id": target.pk,
+            "collection": target.collection,
+            "text": target.text,
+            "claimant": target.claimant,
+            "rating": target.rating.label if target.rating else target.rating_label,
+            "rating_slug": target.rating.slug if target.rating else "",
+            "on_scale": target.rating is not None,
+            "date": target.published_on or target.claim_date,
+            "url": target.url,
+            "summary": target.title,
+        }
+    if target.status == ClaimStatus.PUBLISHED and target.rating:
+        return {
+            "kind": "claim",
+            "id": target.pk,
+            "collection": "desk",
+            "text": target.text,
+            "claimant": target.claimant,
+            "rating": target.rating.label,
+            "rating_slug": target.rating.slug,
+            "on_scale": True,
+            "date": target.published_at.date() if target.published_at else None,
+            "url": settings.FACTCHECK_FACTCHECK_URL_TEMPLATE.format(id=target.pk),
+            "summary": target.summary,
+        }
+    return None
+
+
+def earlier_verdict(claim: Claim) -> dict[str, Any] | None:
+    """The published verdict a claim repeats, if it is linked to one."""
+    from claims.matching.store import _root
+
+    if claim.canonical_factcheck_id is None and claim.canonical_id is None:
+        return None
+    target = _root(claim)
+    return None if target == claim else verdict_of(target)
+
+
+def past_verdicts_search(*, text: str, actor: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """Published verdicts (the desk's and the archive's) that state what `text` states."""
+    from claims.matching import store
+
+    require(actor, Action.VIEW)
+    text = text.strip()[:2000]
+    if not text:
+        return []
+    results = []
+    for candidate in store.search(text, limit=limit * 3):
+        verdict = verdict_of(candidate.target)
+        if verdict is not None:
+            results.append({**verdict, "score": round(candidate.score, 4)})
+        if len(results) == limit:
+            break
+    return results
+
+
+@transaction.atomic
+def claim_apply_verdict(*, claim_id: int, actor: Any, expected_version: int | None = None) -> Claim:
+    """Publish a repeat with the verdict already published for the claim it repeats: rating,
+    summary and the earlier fact-check as the source. One audited editor action; the earlier
+    verdict was reviewed when it was published, so no second editor is needed."""
+    require(actor, Action.LINK)
+    claim = _open_claim(
+        claim_id,
+        expected_version,
+        [ClaimStatus.DETECTED, ClaimStatus.CHECKING],
+        "apply an earlier verdict",
+    )
+    earlier = earlier_verdict(claim)
+    if earlier is None:
+        raise errors.RuleViolation(
+            "This claim is not linked to a published verdict; link it to one first."
+        )
+    if not earlier["on_scale"]:
+        raise errors.RuleViolation(
+            f"The earlier verdict's rating {earlier['rating']!r} is not on this desk's scale; "
+            "set its rating in the archive (admin) or check the claim."
+        )
+    rating = Rating.objects.get(slug=earlier["rating_slug"])
+    before = claim_snapshot(claim)
+    if earlier["url"]:
+        Source.objects.create(
+            claim=claim,
+            url=earlier["url"],
+            title=earlier["summary"][:500] or f"Earlier fact-check ({earlier['collection']})",
+            publisher=earlier["collection"],
+            excerpt=earlier["text"][:2000],
+            added_by=_person(actor),
+        )
+    if earlier["kind"] == "claim":
+        for source in Source.objects.filter(claim_id=earlier["id"]):
+            Source.objects.create(
+                claim=claim,
+                url=source.url,
+                title=source.title,
+                publisher=source.publisher,
+                accessed_at=source.accessed_at,
+                excerpt=source.excerpt,
+                stance=source.stance,
+                added_by=_person(actor),
+            )
+    date = earlier["date"].isoformat() if earlier["date"] else "an earlier date"
+    summary = f"Already checked ({earlier['collection']}, {date}): {earlier['summary']}".strip()
+    now = timezone.now()
+    claim = _write(
+        claim,
+        status_from=[ClaimStatus.DETECTED, ClaimStatus.CHECKING],
+        status=ClaimStatus.PUBLISHED,
+        rating=rating,
+        summary=summary[:5000],
+        verdict_by=_person(actor),
+        submitted_by=_person(actor),
+        published_by=_person(actor),
+        published_at=now,
+    )
+    after = {**claim_snapshot(claim), "applied_from": {k: str(v) for k, v in earlier.items()}}
+    _event(action="claim.verdict_applied", actor=actor, claim=claim, before=before, after=after)
+    webhooks.queue_event("claim.published", {"claim": webhooks.claim_payload(claim)})
+    return claim

@@ -18,5 +18,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("queues/save/", views.saved_queue_save, name="queue-save"),
     path("statistics/", views.statistics, name="statistics"),
+    path("verdicts/", views.past_verdicts, name="verdicts"),
     path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
 ]

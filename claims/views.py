@@ -319,6 +319,8 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "ratings": Rating.objects.all(),
         "stances": SourceStance.choices,
         "members": services.desk_members(),
+        "earlier": services.earlier_verdict(claim),
+        "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
         "can": {
             "dismiss": can(user, Action.TRIAGE) and status == ClaimStatus.DETECTED,
             "start_checking": can(user, Action.TRIAGE) and status == ClaimStatus.DETECTED,
@@ -330,6 +332,9 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
             "review": can(user, Action.PUBLISH) and status == ClaimStatus.IN_REVIEW,
             "reopen": can(user, Action.REOPEN) and status == ClaimStatus.PUBLISHED,
             "comment": can(user, Action.COMMENT),
+            "link": can(user, Action.LINK),
+            "apply_verdict": can(user, Action.LINK)
+            and status in (ClaimStatus.DETECTED, ClaimStatus.CHECKING),
         },
         **extra,
     }
@@ -353,6 +358,9 @@ ACTIONS: dict[str, Action] = {
     "add-source": Action.RESEARCH,
     "remove-source": Action.RESEARCH,
     "comment": Action.COMMENT,
+    "confirm-match": Action.LINK,
+    "reject-match": Action.LINK,
+    "apply-verdict": Action.LINK,
 }
 
 
@@ -426,6 +434,17 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         elif action == "comment":
             services.comment_add(claim_id=pk, actor=user, body=post.get("body", ""))
+        elif action in ("confirm-match", "reject-match"):
+            match_id = post.get("match", "")
+            decide = services.match_confirm if action == "confirm-match" else services.match_reject
+            decide(
+                match_id=int(match_id) if match_id.isdigit() else 0,
+                claim_id=pk,
+                actor=user,
+                expected_version=version,
+            )
+        elif action == "apply-verdict":
+            services.claim_apply_verdict(claim_id=pk, actor=user, expected_version=version)
     except errors.PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except errors.NotFound as exc:
@@ -442,6 +461,21 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(request, "claims/claim_detail.html", context, status=status)
     messages.success(request, "Saved.")
     return redirect("desk:claim", pk=pk)
+
+
+# --- past verdicts ------------------------------------------------------------------------
+
+
+@desk_member
+def past_verdicts(request: HttpRequest) -> HttpResponse:
+    """Search the desk's published verdicts and its imported archive by what a claim says."""
+    text = request.GET.get("q", "").strip()[:2000]
+    results = services.past_verdicts_search(text=text, actor=request.user, limit=20) if text else []
+    return render(
+        request,
+        "claims/past_verdicts.html",
+        {"title": "Past verdicts", "q": text, "results": results},
+    )
 
 
 # --- reports -----------------------------------------------------------------------------

@@ -18,6 +18,16 @@ SAMPLE_ARTICLES = SAMPLES / "articles"
 
 
 @pytest.fixture(autouse=True)
+def fresh_match_index() -> Iterator[None]:
+    """Each test's database starts empty: so does each test's claim-matching index."""
+    from claims.matching import store
+
+    store.reset()
+    yield
+    store.reset()
+
+
+@pytest.fixture(autouse=True)
 def eager_celery() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from claims.models import Article, Claim, Comment, Event, Rating, Source
+from claims.models import Article, Claim, ClaimMatch, Comment, Event, Rating, Source
 
 
 class RatingOut(serializers.ModelSerializer):
@@ -101,7 +102,68 @@ class EventOut(serializers.ModelSerializer):
         fields = ["id", "action", "actor", "before", "after", "created_at"]
 
 
+class VerdictOut(serializers.Serializer):
+    """A published verdict from the desk or its archive (claim memory)."""
+
+    kind = serializers.ChoiceField(choices=["claim", "factcheck"])
+    id = serializers.IntegerField()
+    collection = serializers.CharField()
+    text = serializers.CharField()
+    claimant = serializers.CharField()
+    rating = serializers.CharField()
+    on_scale = serializers.BooleanField()
+    date = serializers.DateField(allow_null=True)
+    url = serializers.CharField()
+    summary = serializers.CharField()
+
+
+class PastVerdictOut(VerdictOut):
+    score = serializers.FloatField()
+
+
+class MatchOut(serializers.ModelSerializer):
+    target = serializers.SerializerMethodField()
+    decided_by: Any = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = ClaimMatch
+        fields = [
+            "id",
+            "status",
+            "score",
+            "cosine",
+            "reasons",
+            "target",
+            "decided_by",
+            "decided_at",
+        ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "MatchTarget",
+            {
+                "kind": serializers.CharField(),
+                "id": serializers.IntegerField(),
+                "text": serializers.CharField(),
+                "collection": serializers.CharField(),
+            },
+        )
+    )
+    def get_target(self, match: ClaimMatch) -> dict[str, Any]:
+        target = match.target
+        return {
+            "kind": "claim" if isinstance(target, Claim) else "factcheck",
+            "id": target.pk,
+            "text": target.text,
+            "collection": getattr(target, "collection", "desk"),
+        }
+
+
 class ClaimDetailOut(ClaimListOut):
+    earlier_verdict = serializers.SerializerMethodField()
+    matches = MatchOut(many=True)
     sources = SourceOut(many=True)
     comments = CommentOut(many=True)
     history = EventOut(many=True, source="events")
@@ -115,10 +177,19 @@ class ClaimDetailOut(ClaimListOut):
             "summary",
             "claim_reviewed",
             "entities",
+            "earlier_verdict",
+            "matches",
             "sources",
             "comments",
             "history",
         ]
+
+    @extend_schema_field(VerdictOut(allow_null=True))
+    def get_earlier_verdict(self, claim: Claim) -> dict[str, Any] | None:
+        from claims.services import earlier_verdict
+
+        verdict = earlier_verdict(claim)
+        return VerdictOut(verdict).data if verdict else None
 
 
 class ArticleOut(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ urlpatterns = [
     ],
     path("v1/sources/<int:pk>/", views.SourceDeleteApi.as_view(), name="source"),
     path("v1/ratings/", views.RatingListApi.as_view(), name="ratings"),
+    path("v1/verdicts/", views.PastVerdictSearchApi.as_view(), name="verdicts"),
     path("v1/claimreviews/", views.ClaimReviewFeedApi.as_view(), name="claimreviews"),
     path("v1/webhooks/", views.WebhookListCreateApi.as_view(), name="webhooks"),
     path("v1/webhooks/<int:pk>/", views.WebhookDeleteApi.as_view(), name="webhook"),

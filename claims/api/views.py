@@ -25,6 +25,7 @@ from claims.ingest import article_text_from_string, max_bytes
 from claims.models import (
     Article,
     Claim,
+    ClaimMatch,
     ClaimStatus,
     Event,
     Rating,
@@ -113,6 +114,12 @@ def _claim_detail(pk: int) -> Claim:
             Prefetch("sources__added_by", queryset=user_model.objects.only("username")),
             Prefetch("comments__author", queryset=user_model.objects.only("username")),
             Prefetch("events", queryset=Event.objects.select_related("actor")),
+            Prefetch(
+                "matches",
+                queryset=ClaimMatch.objects.select_related(
+                    "target_claim", "target_factcheck", "decided_by"
+                ),
+            ),
         ),
         pk=pk,
     )
@@ -295,6 +302,10 @@ class EmptyIn(serializers.Serializer):
     pass
 
 
+class MatchIn(serializers.Serializer):
+    match = serializers.IntegerField(help_text="The id of one of the claim's `matches`")
+
+
 Transition = Callable[[int, Any, dict[str, Any], int | None], Any]
 
 TRANSITIONS: dict[str, tuple[Action, type[serializers.Serializer], Transition]] = {
@@ -355,6 +366,27 @@ TRANSITIONS: dict[str, tuple[Action, type[serializers.Serializer], Transition]] 
             claim_id=pk, actor=user, reason=d["reason"], expected_version=v
         ),
     ),
+    "confirm-match": (
+        Action.LINK,
+        MatchIn,
+        lambda pk, user, d, v: services.match_confirm(
+            match_id=d["match"], claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
+    "reject-match": (
+        Action.LINK,
+        MatchIn,
+        lambda pk, user, d, v: services.match_reject(
+            match_id=d["match"], claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
+    "apply-verdict": (
+        Action.LINK,
+        EmptyIn,
+        lambda pk, user, d, v: services.claim_apply_verdict(
+            claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
 }
 
 
@@ -409,6 +441,34 @@ def transition_view(name: str) -> Any:
         operation_id=f"claims_{name.replace('-', '_')}",
     )(view.post)
     return view.as_view()
+
+
+# --- past verdicts (claim memory) --------------------------------------------------------
+
+
+class PastVerdictSearchApi(DeskApi):
+    """Published verdicts, the desk's own and its imported archive's, that state the same
+    thing as `?search=` (ranked by the claim-matching index)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, required=True, description="A claim, in words"),
+            OpenApiParameter("limit", int, description="At most this many results (1-50)"),
+        ],
+        responses={200: out.PastVerdictOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        text = request.query_params.get("search", "")
+        if not text.strip():
+            raise serializers.ValidationError({"search": ["Give the claim to look for."]})
+        if len(text) > 2000:
+            raise serializers.ValidationError({"search": ["At most 2,000 characters."]})
+        try:
+            limit = min(50, max(1, int(request.query_params.get("limit", "10"))))
+        except ValueError:
+            raise serializers.ValidationError({"limit": ["A whole number, 1-50."]}) from None
+        results = services.past_verdicts_search(text=text, actor=request.user, limit=limit)
+        return Response(out.PastVerdictOut(results, many=True).data)
 
 
 # --- sources, comments, ratings ----------------------------------------------------------

@@ -1,0 +1,239 @@
+"""Benchmark claim matching on labelled queries against a collection of fact-checks.
+
+The collection is imported into a fresh, empty database (a test database on the configured
+backend, SQLite or PostgreSQL, dropped afterwards) exactly as `import_factchecks` would, and
+every query goes through the product's own matching (claims.matching.store and rules).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from claims import services
+from claims.matching import archive, benchmark, store
+from claims.matching import text as claim_text
+from claims.models import FactCheck
+
+FIRST_FIVE = ("mrr", "p_at_1", "auto_link_count", "auto_link_precision", "suggest_recall")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"Cannot read {path}: {exc}") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise CommandError(f"{path}, line {number}: not JSON ({exc.msg})") from None
+    return rows
+
+
+def _date(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _context(query: dict[str, Any]) -> str:
+    """The transcript lines before a debate sentence, without their speaker labels."""
+    lines = query.get("context_before") or []
+    return " ".join(line.split(":", 1)[-1] for line in lines if isinstance(line, str))
+
+
+class Command(BaseCommand):
+    help = "Matching figures (MRR, P@1, auto-link precision, suggest recall, wrong links, time)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--queries", type=Path, required=True)
+        parser.add_argument("--collection", type=Path, required=True)
+        parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
+        parser.add_argument("--predictions", type=Path, help="write one JSON line per query")
+        parser.add_argument("--limit", type=int, default=0, help="only the first N queries")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        queries = _read_jsonl(options["queries"])
+        if options["limit"]:
+            queries = queries[: options["limit"]]
+        collection_bytes = options["collection"].read_bytes()
+        for query in queries:
+            if not isinstance(query.get("query"), str) or not query.get("id"):
+                raise CommandError("Every query needs an `id` and a `query` text.")
+        creation = connection.creation
+        old_name = connection.settings_dict["NAME"]
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            report = self._run(queries, collection_bytes, options)
+        finally:
+            store.reset()
+            creation.destroy_test_db(old_name, verbosity=0)
+        self._print(report, options["json"])
+
+    def _run(self, queries: list[dict[str, Any]], data: bytes, options: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        problems: list[archive.Problem] = []
+
+        def records() -> Iterator[archive.Record]:
+            for item in archive.read(data, options["collection"].name):
+                if isinstance(item, archive.Problem):
+                    problems.append(item)
+                else:
+                    yield item
+
+        counts = services.factchecks_import(records=records(), collection="")
+        load_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        store.reset()
+        index = store.sync()
+        index_seconds = time.perf_counter() - started
+
+        outcomes = [self._match(q) for q in queries]
+        mutated = []
+        for query, outcome in zip(queries, outcomes, strict=True):
+            forbidden = set(map(str, query.get("positives") or []))
+            if outcome.target:
+                forbidden.add(outcome.target)
+            # Mutate the text as matching reads it: a changed date in a tweet's signature or
+            # a digit in a link changes nothing a reader would call the claim.
+            said = claim_text.clean(query["query"])
+            variants = [benchmark.change_number(said), benchmark.add_negation(said)]
+            for number, variant in enumerate(v for v in variants if v):
+                mutated.append(
+                    self._match(
+                        {**query, "id": f"{query['id']}#mutated{number}", "query": variant},
+                        must_not_link=forbidden,
+                    )
+                )
+        wrong = benchmark.wrong_links(outcomes) + benchmark.wrong_links(mutated)
+        for outcome in wrong:
+            self.stderr.write(f"wrong link: {outcome.id} -> {outcome.target}")
+
+        sources = sorted({o.source for o in outcomes})
+        report: dict[str, Any] = {
+            "backend": connection.vendor,
+            "collection_size": counts["created"] + counts["updated"] + counts["unchanged"],
+            "collection_problems": len(problems),
+            "queries": len(outcomes),
+            "mutated_queries": len(mutated),
+            "load_seconds": round(load_seconds, 1),
+            "index_seconds": round(index_seconds, 1),
+            **benchmark.figures(outcomes),
+            "wrong_links": len(wrong),
+            "seconds_per_query": round(sum(o.seconds for o in outcomes) / max(1, len(outcomes)), 4),
+            "by_source": {
+                source: {
+                    k: v
+                    for k, v in benchmark.figures(
+                        [o for o in outcomes if o.source == source]
+                    ).items()
+                    if k in FIRST_FIVE
+                }
+                for source in sources
+            },
+            "baseline_bm25_mrr_by_source": self._baseline(index, queries),
+        }
+        if options["predictions"]:
+            with options["predictions"].open("w", encoding="utf-8") as out:
+                for o in outcomes:
+                    line = {
+                        "id": o.id,
+                        "ranking": o.ranking,
+                        "decision": o.decision,
+                        "target": o.target,
+                    }
+                    out.write(json.dumps(line) + "\n")
+        return report
+
+    def _match(
+        self, query: dict[str, Any], must_not_link: set[str] | None = None
+    ) -> benchmark.Outcome:
+        collection = query.get("collection")
+        started = time.perf_counter()
+        candidates = store.search(
+            query["query"],
+            context=_context(query),
+            date=_date(query.get("date")),
+            collections={collection} if collection else None,
+            include_desk=False,
+            limit=10,
+        )
+        verdict = store.decide(query["query"], candidates)
+        seconds = time.perf_counter() - started
+        ranking = [str(getattr(c.target, "external_id", c.target.pk)) for c in candidates]
+        return benchmark.Outcome(
+            id=str(query["id"]),
+            source=str(query.get("source") or "all"),
+            ranking=ranking,
+            decision=verdict.decision,
+            target=ranking[verdict.index] if verdict.index is not None else None,
+            positives=set(map(str, query.get("positives") or [])),
+            seconds=seconds,
+            must_not_link=(must_not_link or set())
+            | set(map(str, query.get("must_not_link") or [])),
+        )
+
+    def _baseline(self, index: Any, queries: list[dict[str, Any]]) -> dict[str, float]:
+        """BM25 alone over the same index, in the same run: what the embeddings add."""
+        import numpy as np
+
+        groups = np.asarray(index.groups)
+        ranks: dict[str, list[float]] = {}
+        for query in queries:
+            scores = index.bm25({t: 1.0 for t in claim_text.terms(query["query"])})
+            if query.get("collection"):
+                scores = np.where(groups == query["collection"], scores, -1.0)
+            top = np.argsort(-scores)[:10]
+            keys = [index.keys[i] for i in top]
+            # The index keys are "f:<pk>"; compare by external id through the database.
+
+            lookup = dict(
+                FactCheck.objects.filter(pk__in=[int(k[2:]) for k in keys]).values_list(
+                    "pk", "external_id"
+                )
+            )
+            positives = set(map(str, query.get("positives") or []))
+            rr = 0.0
+            for rank, key in enumerate(keys, start=1):
+                if lookup.get(int(key[2:])) in positives:
+                    rr = 1.0 / rank
+                    break
+            ranks.setdefault(str(query.get("source") or "all"), []).append(rr)
+        return {source: round(float(np.mean(values)), 4) for source, values in ranks.items()}
+
+    def _print(self, report: dict[str, Any], as_json: bool) -> None:
+        self.stdout.write(
+            f"{report['backend']}: {report['collection_size']} fact-checks stored "
+            f"(import {report['load_seconds']} s, index {report['index_seconds']} s), "
+            f"{report['queries']} queries, {report['mutated_queries']} mutated"
+        )
+        self.stdout.write(
+            f"{'source':<28} {'MRR':>6} {'P@1':>6} {'links':>6} {'link P':>7} "
+            f"{'recall':>7} {'BM25 MRR':>9}"
+        )
+        rows = [("all", report), *report["by_source"].items()]
+        for name, figures in rows:
+            precision = figures["auto_link_precision"]
+            baseline = report["baseline_bm25_mrr_by_source"].get(name, "")
+            self.stdout.write(
+                f"{name:<28} {figures['mrr']:>6} {figures['p_at_1']:>6} "
+                f"{figures['auto_link_count']:>6} {precision if precision is not None else '-':>7} "
+                f"{figures['suggest_recall']:>7} {baseline:>9}"
+            )
+        self.stdout.write(
+            f"wrong links {report['wrong_links']}, "
+            f"{report['seconds_per_query'] * 1000:.1f} ms per query"
+        )
+        if as_json:
+            self.stdout.write(json.dumps(report, default=str))

@@ -1,0 +1,231 @@
+"""Keeps this process's search index in step with the database, and answers matching
+queries with database rows.
+
+The database is the truth: the index only proposes candidates. New fact-checks and claims are
+picked up before every query (an indexed `updated_at` / `id` range read, usually empty);
+every minute the index is reconciled with the ids that exist, so rows deleted or committed
+late by another process are not missed. Candidates are re-read from the database, and a claim
+that is itself a repeat is replaced by the claim or fact-check it repeats.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+
+from claims.matching import embedding, rules
+from claims.matching.index import Index
+from claims.models import Claim, ClaimStatus, FactCheck
+
+DESK = "desk"  # the group of the desk's own claims in the index
+RECONCILE_SECONDS = 60.0
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def from_bytes(data: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype=np.float16).astype(np.float32)
+
+
+def embed(texts: list[str]) -> list[bytes]:
+    from claims.matching import text as claim_text
+
+    vectors = embedding.load().embed([claim_text.clean(t) for t in texts])
+    return [to_bytes(v) for v in vectors]
+
+
+def embedding_version() -> str:
+    return embedding.load().version
+
+
+@dataclass
+class _State:
+    index: Index | None = None
+    factchecks_since: datetime.datetime = _EPOCH
+    last_claim_id: int = 0
+    reconciled_at: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+_state = _State()
+
+
+def reset() -> None:
+    """Forget the index (tests, and after a restore): the next query rebuilds it."""
+    with _state.lock:
+        _state.index = None
+        _state.factchecks_since = _EPOCH
+        _state.last_claim_id = 0
+        _state.reconciled_at = 0.0
+
+
+def _day(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value if isinstance(value, datetime.date) else None
+
+
+def _add_factchecks(index: Index, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        index.add(
+            [f"f:{r[0]}" for r in rows],
+            [f"{r[1]} {r[2]}" for r in rows],
+            np.stack([from_bytes(r[5]) for r in rows]),
+            groups=[r[3] for r in rows],
+            dates=[r[4] for r in rows],
+        )
+
+
+def _add_claims(index: Index, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        index.add(
+            [f"c:{r[0]}" for r in rows],
+            [r[1] for r in rows],
+            np.stack([from_bytes(r[2]) for r in rows]),
+            groups=[DESK] * len(rows),
+            dates=[_day(r[3]) or _day(r[4]) for r in rows],
+        )
+
+
+_FACTCHECK_FIELDS = ("id", "text", "title", "collection", "claim_date", "embedding", "updated_at")
+_CLAIM_FIELDS = ("id", "text", "embedding", "article__published_at", "created_at")
+
+
+def sync() -> Index:
+    """Bring the index up to date with the database and return it."""
+    with _state.lock:
+        if _state.index is None:
+            _state.index = Index(dimensions=embedding.load().dimensions)
+        index = _state.index
+        batch: list[tuple[Any, ...]] = []
+        for row in (
+            FactCheck.objects.filter(updated_at__gt=_state.factchecks_since)
+            .order_by("updated_at")
+            .values_list(*_FACTCHECK_FIELDS)
+            .iterator(chunk_size=5000)
+        ):
+            batch.append(row)
+            _state.factchecks_since = row[6]
+            if len(batch) >= 5000:
+                _add_factchecks(index, batch)
+                batch = []
+        _add_factchecks(index, batch)
+        batch = []
+        for row in (
+            Claim.objects.filter(pk__gt=_state.last_claim_id, embedding__isnull=False)
+            .order_by("pk")
+            .values_list(*_CLAIM_FIELDS)
+            .iterator(chunk_size=5000)
+        ):
+            batch.append(row)
+            _state.last_claim_id = row[0]
+            if len(batch) >= 5000:
+                _add_claims(index, batch)
+                batch = []
+        _add_claims(index, batch)
+        if time.monotonic() - _state.reconciled_at > RECONCILE_SECONDS:
+            _reconcile(index)
+        return index
+
+
+def _reconcile(index: Index) -> None:
+    factchecks = {f"f:{pk}" for pk in FactCheck.objects.values_list("pk", flat=True)}
+    embedded = Claim.objects.filter(embedding__isnull=False)
+    claims = {f"c:{pk}" for pk in embedded.values_list("pk", flat=True)}
+    for key in [k for k in index.positions if k not in factchecks and k not in claims]:
+        index.remove(key)
+    late = [int(k[2:]) for k in claims if k not in index.positions]
+    if late:
+        _add_claims(index, list(Claim.objects.filter(pk__in=late).values_list(*_CLAIM_FIELDS)))
+    _state.reconciled_at = time.monotonic()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    target: Claim | FactCheck
+    score: float
+    cosine: float
+
+    @property
+    def text(self) -> str:
+        return self.target.text
+
+
+def _root(claim: Claim) -> Claim | FactCheck:
+    seen = {claim.pk}
+    while True:
+        if claim.canonical_factcheck_id:
+            return claim.canonical_factcheck  # type: ignore[return-value]
+        if not claim.canonical_id or claim.canonical_id in seen:
+            return claim
+        claim = Claim.objects.select_related("canonical_factcheck").get(pk=claim.canonical_id)
+        seen.add(claim.pk)
+
+
+def search(
+    text: str,
+    *,
+    context: str = "",
+    date: datetime.date | None = None,
+    collections: set[str] | None = None,
+    include_desk: bool = True,
+    exclude_article_id: int | None = None,
+    limit: int = 10,
+    vector: np.ndarray | None = None,
+) -> list[Candidate]:
+    """Stored claims and fact-checks that may state the same thing as `text`, best first."""
+    from claims.matching import text as claim_text
+
+    index = sync()
+    if vector is None:
+        vector = embedding.load().embed([claim_text.clean(text)])[0]
+    groups = None
+    if collections is not None:
+        groups = set(collections) | ({DESK} if include_desk else set())
+    elif not include_desk:
+        groups = {g for g in set(index.groups) if g != DESK}
+    hits = index.search(text, vector, context=context, date=date, groups=groups, limit=limit * 3)
+    factchecks = FactCheck.objects.select_related("rating").in_bulk(
+        [int(h.key[2:]) for h in hits if h.key.startswith("f:")]
+    )
+    claims = (
+        Claim.objects.select_related("rating", "article", "canonical_factcheck")
+        .exclude(status=ClaimStatus.DISMISSED)
+        .in_bulk([int(h.key[2:]) for h in hits if h.key.startswith("c:")])
+    )
+    found: dict[str, Candidate] = {}
+    for hit in hits:
+        pk = int(hit.key[2:])
+        target: Claim | FactCheck | None
+        if hit.key.startswith("f:"):
+            target = factchecks.get(pk)
+        else:
+            claim = claims.get(pk)
+            if claim is None or claim.article_id == exclude_article_id:
+                continue
+            target = _root(claim)
+        if target is None:
+            continue
+        key = f"{type(target).__name__}:{target.pk}"
+        if key not in found:
+            found[key] = Candidate(target=target, score=hit.score, cosine=hit.cosine)
+        if len(found) == limit:
+            break
+    return list(found.values())
+
+
+def decide(text: str, candidates: list[Candidate]) -> rules.Verdict:
+    return rules.decide(text, [(c.text, c.score, c.cosine) for c in candidates])
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,132 @@
+"""What the matching rules compare in a claim's text: its content words (for BM25), its
+numbers (normalised values) and whether it is negated. Tweets' links, handles and picture
+addresses are noise, not content."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from claims.extraction.quantities import find_quantities
+
+_NOISE = re.compile(
+    r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+|\S+@\S+\.\S+|@\w+|&(?:amp|lt|gt|quot);",
+    re.IGNORECASE,
+)
+# "— Ilhan Omar (@IlhanMN) January 6, 2020": the name stays, the handle and date go.
+_TWEET_SIGNATURE = re.compile(r"\s+[—–-]\s+([^—–]{1,80}?)\s*\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+# Function words carry no content for retrieval. Negations are kept out of this list's
+# effect on the guard (see NEGATIONS): they are dropped for BM25 only.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    said says say saying told tells according also just like get got one s t re ve ll d m
+    rt via amp""".split()  # noqa: SIM905
+)
+
+# Words that negate an assertion. A claim and its negation are different claims.
+NEGATIONS = frozenset(
+    """not no never none nobody nothing neither nor cannot without isn't aren't wasn't weren't
+    don't doesn't didn't won't wouldn't can't couldn't shouldn't hasn't haven't hadn't
+    mustn't""".split()  # noqa: SIM905
+)
+
+_SUFFIXES = (
+    "ational",
+    "ization",
+    "fulness",
+    "ousness",
+    "iveness",
+    "ations",
+    "ments",
+    "ingly",
+    "ation",
+    "ities",
+    "ness",
+    "ment",
+    "ings",
+    "ies",
+    "ied",
+    "ing",
+    "ity",
+    "ers",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "s",
+)
+
+
+def clean(text: str) -> str:
+    """The claim without tweet signatures, links and handles; hashtags become words."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _TWEET_SIGNATURE.sub(r" \1", text)
+    text = _NOISE.sub(" ", text)
+    text = re.sub(r"#(\w+)", lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet `spent`/`spending`, `cuts`/`cut`."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower().replace("’", "'"))
+    return _WORD.findall(text)
+
+
+def terms(text: str) -> list[str]:
+    """Content-word stems for BM25 (numbers included: they are strong evidence)."""
+    return [stem(w) for w in _words(clean(text)) if w not in STOPWORDS and w not in NEGATIONS]
+
+
+def is_negated(text: str) -> bool:
+    """True when the claim asserts with an odd number of negations."""
+    count = sum(1 for w in _words(text) if w in NEGATIONS or w.endswith("n't"))
+    return count % 2 == 1
+
+
+_BARE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
+
+
+def numbers(text: str) -> frozenset[float]:
+    """Every number the claim states, normalised (`$350 billion` -> 3.5e11; `seven` -> 7).
+
+    Values found by the quantity parser, plus any bare figure it did not attach to a unit,
+    so that no changed digit goes unseen."""
+    text = clean(text)
+    values = {round(float(q.value), 6) for q in find_quantities(text) if q.value is not None}
+    for match in _BARE.finditer(text):
+        value = float(match.group(1).replace(",", "") + "." + (match.group(2) or "0"))
+        if not any(_same_figure(value, known) for known in values):
+            values.add(round(value, 6))
+    return frozenset(values)
+
+
+def _same_figure(bare: float, parsed: float) -> bool:
+    """`350` is the figure behind a parsed `$350 billion` (or `50` behind `50%` as 0.5)."""
+    if abs(bare - parsed) < 1e-9:
+        return True
+    return bool(bare and parsed) and any(
+        abs(parsed - bare * scale) < 1e-6 * abs(parsed) for scale in (1e3, 1e6, 1e9, 1e12, 0.01)
+    )
+
+
+def content_length(text: str) -> int:
+    """Content words in the claim: very short claims are never linked automatically."""
+    return len(terms(text))
