@@ -62,12 +62,21 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
         parser.add_argument("--predictions", type=Path, help="write one JSON line per query")
         parser.add_argument("--limit", type=int, default=0, help="only the first N queries")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="also store N desk claims (in articles of 100) and time matching a new article",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         queries = _read_jsonl(options["queries"])
         if options["limit"]:
             queries = queries[: options["limit"]]
-        collection_bytes = options["collection"].read_bytes()
+        try:
+            collection_bytes = options["collection"].read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {options['collection']}: {exc.strerror}") from None
         for query in queries:
             if not isinstance(query.get("query"), str) or not query.get("id"):
                 raise CommandError("Every query needs an `id` and a `query` text.")
@@ -144,6 +153,8 @@ class Command(BaseCommand):
             },
             "baseline_bm25_mrr_by_source": self._baseline(index, queries),
         }
+        if options["scale"]:
+            report["scale"] = self._scale(options["scale"], queries)
         if options["predictions"]:
             with options["predictions"].open("w", encoding="utf-8") as out:
                 for o in outcomes:
@@ -183,6 +194,70 @@ class Command(BaseCommand):
             must_not_link=(must_not_link or set())
             | set(map(str, query.get("must_not_link") or [])),
         )
+
+    def _scale(self, count: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Store `count` desk claims (texts and embeddings reused from the collection, so that
+        no time goes on embedding them), then time matching every claim of one new article."""
+        from django.utils import timezone
+
+        from claims.ingest import content_hash
+        from claims.models import Article, Claim
+
+        rows = list(FactCheck.objects.values_list("text", "embedding")[:count])
+        started = time.perf_counter()
+        made = 0
+        while made < count:
+            group = [rows[(made + i) % len(rows)] for i in range(min(100, count - made))]
+            body = "\n".join(f"{text} (item {made + i})" for i, (text, _) in enumerate(group))
+            article = Article.objects.create(
+                title=f"Scale {made}",
+                body=body,
+                content_hash=content_hash(body),
+                extraction_status="done",
+                published_at=timezone.now(),
+            )
+            claims, offset = [], 0
+            for i, (text, vector) in enumerate(group):
+                line = f"{text} (item {made + i})"
+                claims.append(
+                    Claim(
+                        article=article,
+                        start=offset,
+                        end=offset + len(line),
+                        text=line,
+                        embedding=vector,
+                    )
+                )
+                offset += len(line) + 1
+            Claim.objects.bulk_create(claims)
+            made += len(group)
+        store_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        store.reset()
+        index = store.sync()
+        index_seconds = time.perf_counter() - started
+        sample = [q["query"] for q in queries[:20]]
+        body = "\n".join(sample)
+        article = Article.objects.create(
+            title="New", body=body, content_hash=content_hash(body), extraction_status="done"
+        )
+        offset = 0
+        for text in sample:
+            Claim.objects.create(article=article, start=offset, end=offset + len(text), text=text)
+            offset += len(text) + 1
+        started = time.perf_counter()
+        counts = services.claims_match_article(article_id=article.pk)
+        seconds = time.perf_counter() - started
+        return {
+            "desk_claims": made,
+            "indexed": len(index),
+            "store_seconds": round(store_seconds, 1),
+            "index_build_seconds": round(index_seconds, 1),
+            "article_claims": len(sample),
+            "match_article_seconds": round(seconds, 3),
+            "ms_per_claim": round(1000 * seconds / max(1, len(sample)), 1),
+            **counts,
+        }
 
     def _baseline(self, index: Any, queries: list[dict[str, Any]]) -> dict[str, float]:
         """BM25 alone over the same index, in the same run: what the embeddings add."""
@@ -235,5 +310,13 @@ class Command(BaseCommand):
             f"wrong links {report['wrong_links']}, "
             f"{report['seconds_per_query'] * 1000:.1f} ms per query"
         )
+        if "scale" in report:
+            scale = report["scale"]
+            self.stdout.write(
+                f"scale: {scale['indexed']} stored claims and fact-checks (index built in "
+                f"{scale['index_build_seconds']} s); matching a new article of "
+                f"{scale['article_claims']} claims took {scale['match_article_seconds']} s "
+                f"({scale['ms_per_claim']} ms per claim, embedding included)"
+            )
         if as_json:
             self.stdout.write(json.dumps(report, default=str))

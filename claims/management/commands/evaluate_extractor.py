@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.extraction import evaluation, extract_claims, scoring
+from claims.extraction import desk_labels, evaluation, extract_claims, scoring
 
 
 class Command(BaseCommand):
@@ -23,14 +23,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed-claims", type=Path, help="seed_claims.json, articles/ beside it"
         )
+        parser.add_argument(
+            "--desk-labels",
+            action="store_true",
+            help="score the held-out side of editors' triage decisions",
+        )
+        parser.add_argument(
+            "--compare-model",
+            type=Path,
+            help="a retrained model folder (train_checkworthiness --output): its figures on the "
+            "same held-out decisions are reported as `after`",
+        )
         parser.add_argument("--predictions", type=Path, help="write one JSON line per dataset row")
         parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not options["dataset"] and not options["seed_claims"]:
-            raise CommandError("Give --dataset, --seed-claims or both.")
+        if not options["dataset"] and not options["seed_claims"] and not options["desk_labels"]:
+            raise CommandError("Give --dataset, --seed-claims, --desk-labels or several.")
         scorer = scoring.load()
         report: dict[str, Any] = {"model_version": scorer.version}
+        if options["desk_labels"]:
+            report["desk_held_out"] = self._desk(scorer, options["compare_model"])
         if options["dataset"]:
             try:
                 rows = evaluation.read_jsonl(options["dataset"])
@@ -85,3 +98,24 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key}: {value}")
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
+
+    def _desk(self, shipped: Any, compare: Path | None) -> dict[str, Any]:
+        _, held = desk_labels.split(desk_labels.desk_labels())
+        labels = [bool(r["checkworthy"]) for r in held]
+        texts = [r["text"] for r in held]
+        result: dict[str, Any] = {"rows": len(held), "checkworthy": sum(labels)}
+        if not held:
+            return result
+        result["before"] = {
+            "model_version": shipped.version,
+            **evaluation.classification(shipped.score(texts), labels, shipped.threshold),
+        }
+        if compare is not None:
+            if not (compare / "meta.json").is_file():
+                raise CommandError(f"{compare}: no model there (meta.json missing).")
+            retrained = scoring.load(compare)
+            result["after"] = {
+                "model_version": retrained.version,
+                **evaluation.classification(retrained.score(texts), labels, retrained.threshold),
+            }
+        return result

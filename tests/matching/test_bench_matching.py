@@ -1,0 +1,105 @@
+"""bench_matching's measuring path on a small collection written by the test (the real data
+in ../shared/ is measured by the command itself; see the README)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claims.management.commands.bench_matching import Command
+
+COLLECTION = [
+    ("v1", "politifact", "The United States has spent $350 billion on the war in Ukraine."),
+    ("v2", "politifact", "Wind turbines kill more birds than cats do every single year."),
+    ("v3", "politifact", "The governor cut school funding by 20 percent in his first term."),
+    ("v4", "snopes", "A photo shows a shark swimming on a flooded highway after the hurricane."),
+    ("v5", "snopes", "Drinking hot water every fifteen minutes prevents infection by the virus."),
+    ("v6", "snopes", "The army is sending text messages telling people they were drafted."),
+]
+QUERIES = [
+    (
+        "q1",
+        "checkthat-2b-debates",
+        "politifact",
+        "We have spent $350 billion on the war in Ukraine.",
+        "v1",
+    ),
+    (
+        "q2",
+        "checkthat-2b-debates",
+        "politifact",
+        "He cut funding for our schools by 20 percent.",
+        "v3",
+    ),
+    (
+        "q3",
+        "checkthat-2a-tweets",
+        "snopes",
+        "Unbelievable: shark swimming on the flooded highway",
+        "v4",
+    ),
+    (
+        "q4",
+        "checkthat-2a-tweets",
+        "snopes",
+        "Got a text from the army saying I was drafted??",
+        "v6",
+    ),
+]
+
+
+@pytest.mark.django_db
+def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path) -> None:
+    collection = tmp_path / "claims.jsonl"
+    collection.write_text(
+        "\n".join(
+            json.dumps(
+                {"vclaim_id": i, "collection": c, "text": t, "title": "", "date": "2020-01-01"}
+            )
+            for i, c, t in COLLECTION
+        )
+    )
+    queries = [
+        {"id": i, "source": s, "collection": c, "query": q, "positives": [p], "date": "2020-01-05"}
+        for i, s, c, q, p in QUERIES
+    ]
+    queries.append(
+        {
+            **queries[0],
+            "id": "q5",
+            "must_not_link": ["v1"],
+            "query": "We have not spent $350 billion on the war in Ukraine.",
+        }
+    )
+    predictions = tmp_path / "predictions.jsonl"
+    options: dict[str, Any] = {"collection": collection, "predictions": predictions, "scale": 50}
+    report = Command()._run(queries, collection.read_bytes(), options)
+
+    assert report["collection_size"] == 6 and report["queries"] == 5
+    for key in (
+        "mrr",
+        "p_at_1",
+        "auto_link_count",
+        "auto_link_precision",
+        "suggest_recall",
+        "wrong_links",
+        "seconds_per_query",
+    ):
+        assert key in report
+    assert set(report["by_source"]) == {"checkthat-2b-debates", "checkthat-2a-tweets"}
+    assert list(report["by_source"]["checkthat-2a-tweets"]) == [
+        "mrr",
+        "p_at_1",
+        "auto_link_count",
+        "auto_link_precision",
+        "suggest_recall",
+    ]
+    assert report["mrr"] >= 0.8  # each query's own fact-check is among few, clearly distinct
+    assert report["wrong_links"] == 0 and report["mutated_queries"] >= 5
+    lines = [json.loads(line) for line in predictions.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["q1", "q2", "q3", "q4", "q5"]
+    assert lines[0]["ranking"][0] == "v1" and len(lines[0]["ranking"]) <= 10
+    assert lines[4]["decision"] != "link"
+    assert {line["decision"] for line in lines} <= {"link", "suggest", "none"}
+    assert report["scale"]["desk_claims"] == 50 and report["scale"]["indexed"] >= 56
