@@ -12,7 +12,7 @@ from typing import Any
 
 _DIGITS = re.compile(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
 _AUXILIARY = re.compile(
-    r"\b(is|are|was|were|has|have|had|will|would|can|could|should|does|did|do)\b(?! not\b)",
+    r"\b(is|are|was|were|has|have|had|will|would|can|could|should|does|did|do)\b(?![’'])",
     re.IGNORECASE,
 )
 

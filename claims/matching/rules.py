@@ -3,7 +3,7 @@ automatically, when it is only suggested to an editor, and what forbids a link.
 
 A link says "same truth conditions": the two claims stand or fall together. So an automatic
 link needs a near-paraphrase (high cosine), a clear winner (a margin over the runner-up), a
-claim long enough to mean something, the same numbers and the same polarity. Anything weaker
+claim long enough to mean something, the same numbers and the same negations. Anything weaker
 is a suggestion an editor confirms or rejects.
 """
 
@@ -44,8 +44,8 @@ def link_blockers(claim: str, target: str) -> list[str]:
         reasons.append("too short to link automatically")
     if claim_text.numbers(claim) != claim_text.numbers(target):
         reasons.append("the numbers differ")
-    if claim_text.is_negated(claim) != claim_text.is_negated(target):
-        reasons.append("one is negated")
+    if claim_text.negations(claim) != claim_text.negations(target):
+        reasons.append("the negations differ")
     return reasons
 
 

@@ -95,10 +95,22 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in _words(clean(text)) if w not in STOPWORDS and w not in NEGATIONS]
 
 
+_DENIAL = re.compile(r"\b(?:false|untrue|a myth|a lie) that\b")
+
+
+def negations(text: str) -> int:
+    """How many negations the claim holds (`not`, `never`, `didn't`, "it is false that" ...).
+
+    Two claims link only with the same count: adding a negation anywhere changes it, even
+    where another negation elsewhere in the sentence would fool a parity test."""
+    words = _words(text)
+    cues = sum(1 for w in words if w in NEGATIONS or w.endswith("n't"))
+    return cues + len(_DENIAL.findall(text.lower()))
+
+
 def is_negated(text: str) -> bool:
     """True when the claim asserts with an odd number of negations."""
-    count = sum(1 for w in _words(text) if w in NEGATIONS or w.endswith("n't"))
-    return count % 2 == 1
+    return negations(text) % 2 == 1
 
 
 _BARE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")

@@ -38,7 +38,7 @@ def test_a_clear_paraphrase_is_linked() -> None:
 def test_changed_numbers_negation_and_short_claims_are_only_suggested() -> None:
     for target, reason in [
         (CLAIM.replace("$350", "$35"), "the numbers differ"),
-        (CLAIM.replace("has spent", "has not spent"), "one is negated"),
+        (CLAIM.replace("has spent", "has not spent"), "the negations differ"),
     ]:
         verdict = rules.decide(CLAIM, [(target, 1.3, 0.97)])
         assert verdict.decision == "suggest"
@@ -95,3 +95,16 @@ def test_archive_formats_and_per_record_problems() -> None:
     assert isinstance(next(archive.read(b"\xff\xfe\x00", "a.jsonl")), archive.Problem)
     header = next(archive.read(b"title,url\nx,y\n", "a.csv"))
     assert isinstance(header, archive.Problem) and "claim" in header.message
+
+
+def test_an_added_negation_is_caught_even_beside_another_negation() -> None:
+    said = "Not one of them mentioned that the median wage for women has dropped $733."
+    target = "Under Obama the median wage for women has dropped $733."
+    negated = benchmark.add_negation(said)
+    assert "has not dropped" in negated
+    assert "the negations differ" in rules.link_blockers(negated, target)
+    assert claim_text.negations("It is false that wages dropped.") == 1
+    assert (
+        benchmark.add_negation("They can’t handle it.")
+        == "It is not true that they can’t handle it."
+    )
