@@ -17,8 +17,10 @@ from claims.models import (
     ApiToken,
     Article,
     Claim,
+    ClaimMatch,
     Comment,
     Event,
+    FactCheck,
     Rating,
     Source,
     WebhookDelivery,
@@ -425,3 +427,44 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         for delivery in queryset:
             webhooks.redeliver(delivery_id=delivery.pk, actor=request.user)
         messages.success(request, f"Queued {queryset.count()} delivery(ies) again.")
+
+
+@admin.register(FactCheck)
+class FactCheckAdmin(admin.ModelAdmin):
+    """The imported archive: editors may set the desk rating of a label the import could not
+    map; everything else is as the archive said (re-import to change it)."""
+
+    list_display = ("text", "collection", "rating_label", "rating", "published_on")
+    list_filter = ("collection", "rating")
+    search_fields = ("text", "title", "claimant", "external_id")
+    fields = (
+        "collection",
+        "external_id",
+        "text",
+        "title",
+        "claimant",
+        "claim_date",
+        "published_on",
+        "rating_label",
+        "rating",
+        "url",
+    )
+    readonly_fields = tuple(f for f in fields if f != "rating")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.IMPORT_ARCHIVE)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ClaimMatch)
+class ClaimMatchAdmin(ReadOnlyAdmin):
+    """Repeats found by claim memory; editors decide them on the claim page."""
+
+    list_display = ("claim", "status", "score", "cosine", "decided_by", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("claim", "target_claim", "target_factcheck")

@@ -66,14 +66,14 @@ DEFAULT_RATINGS = [
     ),
 ]
 
-_MODELS = ["article", "claim", "source", "comment", "event", "rating"]
+_MODELS = ["article", "claim", "source", "comment", "event", "rating", "factcheck", "claimmatch"]
 
 # Which admin pages each role can open (what a role may *do* is in claims.permissions).
 ADMIN_PERMISSIONS: dict[Role, list[str]] = {
     Role.VIEWER: [f"view_{m}" for m in _MODELS],
     Role.FACT_CHECKER: [f"view_{m}" for m in _MODELS] + ["change_claim"],
     Role.EDITOR: [f"view_{m}" for m in _MODELS]
-    + ["change_claim", "change_article", "add_rating", "change_rating"],
+    + ["change_claim", "change_article", "add_rating", "change_rating", "change_factcheck"],
 }
 
 

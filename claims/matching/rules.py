@@ -44,7 +44,7 @@ def link_blockers(claim: str, target: str) -> list[str]:
         reasons.append("too short to link automatically")
     if claim_text.numbers(claim) != claim_text.numbers(target):
         reasons.append("the numbers differ")
-    if claim_text.negations(claim) != claim_text.negations(target):
+    if claim_text.negations_differ(claim, target):
         reasons.append("the negations differ")
     return reasons
 

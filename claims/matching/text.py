@@ -108,6 +108,33 @@ def negations(text: str) -> int:
     return cues + len(_DENIAL.findall(text.lower()))
 
 
+_CLAUSE = re.compile(r"[.;:!?,()\"“”]")
+SCOPE_WORDS = 3
+
+
+def negated_terms(text: str) -> frozenset[str]:
+    """The content words a negation governs: up to three after each cue, within its clause
+    (`has not allowed 300,000 aliens` -> allow, 300000, alien)."""
+    governed: set[str] = set()
+    for clause in _CLAUSE.split(re.sub(r"(?<=\d),(?=\d{3})", "", clean(text))):
+        left = 0
+        for word in _words(clause):
+            if word in NEGATIONS or word.endswith("n't"):
+                left = SCOPE_WORDS
+            elif left and word not in STOPWORDS:
+                governed.add(stem(word))
+                left -= 1
+    return frozenset(governed)
+
+
+def negations_differ(one: str, other: str) -> bool:
+    """True unless both claims hold as many negations, governing the same shared words."""
+    if negations(one) != negations(other):
+        return True
+    shared = set(terms(one)) & set(terms(other))
+    return bool((negated_terms(one) ^ negated_terms(other)) & shared)
+
+
 def is_negated(text: str) -> bool:
     """True when the claim asserts with an odd number of negations."""
     return negations(text) % 2 == 1

@@ -108,3 +108,17 @@ def test_an_added_negation_is_caught_even_beside_another_negation() -> None:
         benchmark.add_negation("They can’t handle it.")
         == "It is not true that they can’t handle it."
     )
+
+
+def test_negations_must_govern_the_same_words() -> None:
+    target = (
+        "Since 2013 the administration has allowed 300,000 criminal aliens to return, "
+        "people who were not detained."
+    )
+    original = "Since 2013 the administration has allowed 300,000 criminal aliens to return."
+    mutated = benchmark.add_negation(original)
+    assert claim_text.negations(mutated) == claim_text.negations(target)  # counts alone agree
+    assert {"allow", "300000"} <= claim_text.negated_terms(mutated)
+    assert claim_text.negations_differ(mutated, target)
+    same = "The criminal aliens were not detained."
+    assert not claim_text.negations_differ(same, "Criminal aliens were not detained, they said")

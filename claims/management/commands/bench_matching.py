@@ -82,6 +82,8 @@ class Command(BaseCommand):
                 raise CommandError("Every query needs an `id` and a `query` text.")
         creation = connection.creation
         old_name = connection.settings_dict["NAME"]
+        if connection.vendor != "sqlite":  # never the test suite's database
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench_matching"
         creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             report = self._run(queries, collection_bytes, options)
