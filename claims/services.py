@@ -944,7 +944,10 @@ def _match_context(claim: Claim) -> str:
 def claims_match_article(*, article_id: int) -> dict[str, int]:
     """Embed an article's claims and match each against the desk's memory: link clear repeats
     (system action, audited), suggest likely ones to editors. Safe to run again."""
+    import numpy as np
+
     from claims.matching import store
+    from claims.matching.index import Query
 
     claims = list(
         Claim.objects.filter(article_id=article_id).select_related("article").order_by("start")
@@ -957,19 +960,27 @@ def claims_match_article(*, article_id: int) -> dict[str, int]:
         ClaimMatch.objects.filter(claim__article_id=article_id).values_list("claim_id", flat=True)
     )
     counts = {"linked": 0, "suggested": 0}
-    for claim in claims:
-        if claim.pk in decided or claim.canonical_id or claim.canonical_factcheck_id:
-            continue
-        published = claim.article.published_at or claim.article.created_at
-        candidates = store.search(
-            claim.text,
-            context=_match_context(claim),
-            date=published.date() if published else None,
-            exclude_article_id=article_id,
-            vector=store.from_bytes(claim.embedding) if claim.embedding else None,
-            limit=5,
-        )
-        candidates = [c for c in candidates if c.target != claim]
+    pending = [
+        c
+        for c in claims
+        if c.pk not in decided and not c.canonical_id and not c.canonical_factcheck_id
+    ]
+    if not pending:
+        return counts
+    published = claims[0].article.published_at or claims[0].article.created_at
+    vectors = [store.from_bytes(c.embedding) for c in pending if c.embedding is not None]
+    assert len(vectors) == len(pending)  # every claim was embedded above
+    rankings = store.search_many(
+        [
+            Query(c.text, _match_context(c), published.date() if published else None)
+            for c in pending
+        ],
+        np.stack(vectors),
+        exclude_article_id=article_id,
+        limit=5,
+    )
+    for claim, found in zip(pending, rankings, strict=True):
+        candidates = [c for c in found if c.target != claim]
         verdict = store.decide(claim.text, candidates)
         if verdict.index is None:
             continue

@@ -30,6 +30,13 @@ class Hit:
     bm25: float  # normalised to the query's best lexical match, 0..1
 
 
+@dataclass(frozen=True)
+class Query:
+    text: str
+    context: str = ""
+    date: datetime.date | None = None
+
+
 @dataclass
 class Index:
     dimensions: int
@@ -45,6 +52,7 @@ class Index:
     _alive: np.ndarray | None = None
     _removed: set[int] = field(default_factory=set)
     _group_array: np.ndarray | None = None
+    _group_codes: dict[str, int] = field(default_factory=dict)
     _day_array: np.ndarray | None = None
     _length_array: np.ndarray | None = None
 
@@ -137,44 +145,79 @@ class Index:
         limit: int = 10,
     ) -> list[Hit]:
         """The best documents for a query, by the ranking rule in rules.py."""
+        return self.search_many(
+            [Query(query, context, date)], np.asarray(vector)[None, :], groups=groups, limit=limit
+        )[0]
+
+    def search_many(
+        self,
+        queries: list[Query],
+        vectors: np.ndarray,
+        *,
+        groups: set[str] | None = None,
+        limit: int = 10,
+    ) -> list[list[Hit]]:
+        """search() for several queries at once: one matrix product reads the embeddings
+        once for all of them (an article's claims are matched together)."""
         total = len(self.keys)
-        if not total:
-            return []
-        weights: dict[str, float] = {}
-        for term in claim_text.terms(context):
-            weights[term] = rules.CONTEXT_WEIGHT
-        for term in claim_text.terms(query):
-            weights[term] = 1.0
-        lexical = self.bm25(weights)
-        best = float(lexical.max())
-        if best > 0:
-            lexical /= best
-        cosine = self._embeddings() @ np.asarray(vector, dtype=np.float32)
-        fused = cosine + rules.LEXICAL_WEIGHT * lexical
-        if date is not None:
-            if self._day_array is None:
-                self._day_array = np.asarray(self.days, dtype=np.float32)
-            gap = np.abs(self._day_array - date.toordinal())
-            fused += rules.PERIOD_WEIGHT * np.nan_to_num(np.exp(-gap / rules.PERIOD_DAYS))
+        if not total or not queries:
+            return [[] for _ in queries]
+        cosines = self._embeddings() @ np.asarray(vectors, dtype=np.float32).T
+        allowed = self._allowed(groups)
+        results = []
+        for column, query in enumerate(queries):
+            cosine = cosines[:, column]
+            weights: dict[str, float] = {}
+            for term in claim_text.terms(query.context):
+                weights[term] = rules.CONTEXT_WEIGHT
+            for term in claim_text.terms(query.text):
+                weights[term] = 1.0
+            lexical = self.bm25(weights)
+            best = float(lexical.max())
+            if best > 0:
+                lexical /= best
+            fused = cosine + rules.LEXICAL_WEIGHT * lexical
+            if query.date is not None:
+                if self._day_array is None:
+                    self._day_array = np.asarray(self.days, dtype=np.float32)
+                gap = np.abs(self._day_array - query.date.toordinal())
+                fused += rules.PERIOD_WEIGHT * np.nan_to_num(np.exp(-gap / rules.PERIOD_DAYS))
+            if allowed is not None:
+                fused = np.where(allowed, fused, -np.inf)
+            count = min(limit, total)
+            top = np.argpartition(-fused, count - 1)[:count]
+            top = top[np.argsort(-fused[top])]
+            results.append(
+                [
+                    Hit(
+                        key=self.keys[i],
+                        score=float(fused[i]),
+                        cosine=float(cosine[i]),
+                        bm25=float(lexical[i]),
+                    )
+                    for i in top
+                    if np.isfinite(fused[i])
+                ]
+            )
+        return results
+
+    def _allowed(self, groups: set[str] | None) -> np.ndarray | None:
+        """Which documents a query may return: alive, and in one of `groups` if given."""
+        total = len(self.keys)
+        mask: np.ndarray | None = None
         if self._removed:
             if self._alive is None:
                 self._alive = np.ones(total, dtype=bool)
                 self._alive[list(self._removed)] = False
-            fused = np.where(self._alive, fused, -np.inf)
+            mask = self._alive
         if groups is not None:
             if self._group_array is None:
-                self._group_array = np.asarray(self.groups)
-            fused = np.where(np.isin(self._group_array, list(groups)), fused, -np.inf)
-        count = min(limit, total)
-        top = np.argpartition(-fused, count - 1)[:count]
-        top = top[np.argsort(-fused[top])]
-        return [
-            Hit(
-                key=self.keys[i],
-                score=float(fused[i]),
-                cosine=float(cosine[i]),
-                bm25=float(lexical[i]),
-            )
-            for i in top
-            if np.isfinite(fused[i])
-        ]
+                codes = {name: code for code, name in enumerate(sorted(set(self.groups)))}
+                self._group_codes = codes
+                self._group_array = np.fromiter(
+                    (codes[g] for g in self.groups), dtype=np.int32, count=total
+                )
+            wanted = [self._group_codes[g] for g in groups if g in self._group_codes]
+            in_groups = np.isin(self._group_array, wanted)
+            mask = in_groups if mask is None else mask & in_groups
+        return mask

@@ -20,7 +20,7 @@ import numpy as np
 from django.utils import timezone
 
 from claims.matching import embedding, rules
-from claims.matching.index import Index
+from claims.matching.index import Index, Query
 from claims.models import Claim, ClaimStatus, FactCheck
 
 DESK = "desk"  # the group of the desk's own claims in the index
@@ -183,44 +183,71 @@ def search(
     vector: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Stored claims and fact-checks that may state the same thing as `text`, best first."""
+    return search_many(
+        [Query(text, context, date)],
+        None if vector is None else np.asarray(vector)[None, :],
+        collections=collections,
+        include_desk=include_desk,
+        exclude_article_id=exclude_article_id,
+        limit=limit,
+    )[0]
+
+
+def search_many(
+    queries: list[Query],
+    vectors: np.ndarray | None = None,
+    *,
+    collections: set[str] | None = None,
+    include_desk: bool = True,
+    exclude_article_id: int | None = None,
+    limit: int = 10,
+) -> list[list[Candidate]]:
+    """search() for several texts at once (one pass over the embeddings, one database read)."""
     from claims.matching import text as claim_text
 
     index = sync()
-    if vector is None:
-        vector = embedding.load().embed([claim_text.clean(text)])[0]
+    if vectors is None:
+        vectors = embedding.load().embed([claim_text.clean(q.text) for q in queries])
     groups = None
     if collections is not None:
         groups = set(collections) | ({DESK} if include_desk else set())
     elif not include_desk:
         groups = {g for g in set(index.groups) if g != DESK}
-    hits = index.search(text, vector, context=context, date=date, groups=groups, limit=limit * 3)
+    rankings = index.search_many(queries, vectors, groups=groups, limit=limit * 3)
+    keys = {h.key for hits in rankings for h in hits}
     factchecks = FactCheck.objects.select_related("rating").in_bulk(
-        [int(h.key[2:]) for h in hits if h.key.startswith("f:")]
+        [int(k[2:]) for k in keys if k.startswith("f:")]
     )
     claims = (
         Claim.objects.select_related("rating", "article", "canonical_factcheck")
         .exclude(status=ClaimStatus.DISMISSED)
-        .in_bulk([int(h.key[2:]) for h in hits if h.key.startswith("c:")])
+        .in_bulk([int(k[2:]) for k in keys if k.startswith("c:")])
     )
-    found: dict[str, Candidate] = {}
-    for hit in hits:
-        pk = int(hit.key[2:])
-        target: Claim | FactCheck | None
-        if hit.key.startswith("f:"):
-            target = factchecks.get(pk)
-        else:
-            claim = claims.get(pk)
-            if claim is None or claim.article_id == exclude_article_id:
+    roots: dict[int, Claim | FactCheck] = {}
+    results = []
+    for hits in rankings:
+        found: dict[str, Candidate] = {}
+        for hit in hits:
+            pk = int(hit.key[2:])
+            target: Claim | FactCheck | None
+            if hit.key.startswith("f:"):
+                target = factchecks.get(pk)
+            else:
+                claim = claims.get(pk)
+                if claim is None or claim.article_id == exclude_article_id:
+                    continue
+                if pk not in roots:
+                    roots[pk] = _root(claim)
+                target = roots[pk]
+            if target is None:
                 continue
-            target = _root(claim)
-        if target is None:
-            continue
-        key = f"{type(target).__name__}:{target.pk}"
-        if key not in found:
-            found[key] = Candidate(target=target, score=hit.score, cosine=hit.cosine)
-        if len(found) == limit:
-            break
-    return list(found.values())
+            key = f"{type(target).__name__}:{target.pk}"
+            if key not in found:
+                found[key] = Candidate(target=target, score=hit.score, cosine=hit.cosine)
+            if len(found) == limit:
+                break
+        results.append(list(found.values()))
+    return results
 
 
 def decide(text: str, candidates: list[Candidate]) -> rules.Verdict:
