@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from claims import errors, services, webhooks
 from claims.models import (
+    AccessRecord,
     ApiToken,
     Article,
     Claim,
@@ -468,3 +469,19 @@ class ClaimMatchAdmin(ReadOnlyAdmin):
     list_display = ("claim", "status", "score", "cosine", "decided_by", "created_at")
     list_filter = ("status",)
     raw_id_fields = ("claim", "target_claim", "target_factcheck")
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyAdmin):
+    """Logins, failed and refused logins, logouts and API token use."""
+
+    list_display = ("created_at", "kind", "username", "ip", "path")
+    list_filter = ("kind",)
+    search_fields = ("username", "ip")
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MANAGE_INTEGRATIONS)

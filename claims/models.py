@@ -514,3 +514,37 @@ class ClaimMatch(models.Model):
         target = self.target_claim or self.target_factcheck
         assert target is not None
         return target
+
+
+class AccessKind(models.TextChoices):
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOGIN_THROTTLED = "login_throttled", "Login refused (too many failures)"
+    LOGOUT = "logout", "Logged out"
+    TOKEN = "token", "API token used"
+
+
+class AccessRecord(models.Model):
+    """Who came in, how and from where: logins, failures, refusals and API token use
+    (token use at most once a minute per token). Written by claims.security."""
+
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["kind", "username", "created_at"], name="access_by_username"),
+            models.Index(fields=["kind", "ip", "created_at"], name="access_by_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username or self.token_id} {self.created_at}"

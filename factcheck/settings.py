@@ -154,6 +154,11 @@ STORAGES = {
 }
 
 LOGIN_URL = "/accounts/login/"
+AUTHENTICATION_BACKENDS = ["claims.security.ThrottledModelBackend"]
+# Failed logins allowed per username and per address within the window (claims.security).
+FACTCHECK_LOGIN_FAILURES_PER_USER = int(os.environ.get("FACTCHECK_LOGIN_FAILURES_PER_USER", "5"))
+FACTCHECK_LOGIN_FAILURES_PER_IP = int(os.environ.get("FACTCHECK_LOGIN_FAILURES_PER_IP", "20"))
+FACTCHECK_LOGIN_WINDOW_MINUTES = int(os.environ.get("FACTCHECK_LOGIN_WINDOW_MINUTES", "15"))
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Claims at or above this score count as check-worthy in the dashboard queues.

@@ -12,7 +12,8 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from claims.models import ApiToken
+from claims import security
+from claims.models import AccessKind, ApiToken
 from claims.permissions import TokenClient
 from claims.services import token_hash
 
@@ -37,6 +38,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            security.record(AccessKind.TOKEN, request, username=token.name[:150], token=token)
         return TokenClient(token), token
 
     def authenticate_header(self, request: Request) -> str:
