@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,6 +66,15 @@ class Cursor(CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "-created_at"
+
+    def decode_cursor(self, request: Request) -> Any:
+        """A damaged cursor is the client's mistake (400), not a missing page (404)."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise serializers.ValidationError(
+                {"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}
+            ) from None
 
 
 class ClaimCursor(Cursor):
