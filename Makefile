@@ -47,7 +47,7 @@ test: install check-services lint typecheck
 	$(TEST_ENV) $(BIN)/python -m pytest
 
 test-fast: install
-	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not worker" -x
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not worker and not faults" -x
 
 test-browser: install check-services
 	$(TEST_ENV) $(BIN)/python -m pytest -m browser

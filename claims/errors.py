@@ -1,5 +1,6 @@
 """Domain errors raised by services. Every entry point maps them the same way:
-PermissionDenied -> 403, Conflict -> 409, RuleViolation -> 400, NotFound -> 404."""
+PermissionDenied -> 403, Conflict -> 409, RuleViolation -> 400, NotFound -> 404,
+Unavailable -> 503."""
 
 
 class DeskError(Exception):
@@ -28,3 +29,7 @@ class NotFound(DeskError):
 
 class InvalidInput(RuleViolation):
     """Input that cannot be loaded: empty, binary, too large, undecodable."""
+
+
+class Unavailable(DeskError):
+    """A service the action needs (the task queue, the database) is down; retry later."""

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from claims import errors, webhooks
@@ -208,6 +208,8 @@ def article_load(
     digest = content_hash(text.body)
     existing = _existing_article(digest, idempotency_key)
     if existing is not None:
+        if existing.extraction_error == NOT_QUEUED:  # the first try found the queue down
+            _queue_extraction(existing.pk)
         return existing, False
     try:
         with transaction.atomic():
@@ -248,10 +250,63 @@ def _existing_article(digest: str, idempotency_key: str | None) -> Article | Non
     return Article.objects.filter(content_hash=digest).first()
 
 
+NOT_QUEUED = "Not queued yet: the task queue was unreachable."
+
+
+def is_broker_error(exc: BaseException) -> bool:
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(exc, BrokerError | RedisConnectionError | RedisTimeoutError | OSError)
+
+
 def _queue_extraction(article_id: int) -> None:
+    """Queue extraction once the article is committed. With the queue down the article stays
+    stored, marked NOT_QUEUED, and the caller gets Unavailable (503): the same request again,
+    `requeue_extractions` or a worker starting up queues it later, so nothing is lost."""
     from claims.tasks import extract_article
 
-    extract_article.delay_on_commit(article_id)
+    def send() -> None:
+        try:
+            extract_article.apply_async((article_id,))
+        except Exception as exc:
+            if not is_broker_error(exc):
+                raise
+            logger.warning("Could not queue extraction of article %s: %s", article_id, exc)
+            Article.objects.filter(pk=article_id).update(extraction_error=NOT_QUEUED)
+            raise errors.Unavailable(
+                f"Article {article_id} is stored, but its extraction could not be queued: the "
+                "task queue is unreachable. Send the same request again in a minute; nothing "
+                "will be stored twice."
+            ) from None
+        Article.objects.filter(pk=article_id, extraction_error=NOT_QUEUED).update(
+            extraction_error=""
+        )
+
+    transaction.on_commit(send)
+
+
+def articles_requeue(*, stale_minutes: int = 30) -> dict[str, int]:
+    """Queue again what the queue lost: articles marked NOT_QUEUED, and articles queued or
+    running for longer than `stale_minutes` (extraction is idempotent, so a repeat is safe)."""
+    stale = timezone.now() - timedelta(minutes=stale_minutes)
+    articles = Article.objects.filter(
+        Q(extraction_error=NOT_QUEUED)
+        | Q(
+            extraction_status__in=[ExtractionStatus.QUEUED, ExtractionStatus.RUNNING],
+            updated_at__lt=stale,
+        )
+    ).values_list("pk", flat=True)
+    counts = {"queued": 0, "failed": 0}
+    for article_id in articles:
+        try:
+            _queue_extraction(article_id)
+        except errors.Unavailable:
+            counts["failed"] += 1
+            break
+        counts["queued"] += 1
+    return counts
 
 
 def article_reextract(*, article_id: int, actor: Any) -> Article:

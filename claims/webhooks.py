@@ -10,15 +10,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from claims import errors, fetch
 from claims.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Factcheck-Signature"
 TIMESTAMP_HEADER = "X-Factcheck-Timestamp"
@@ -61,12 +66,26 @@ def queue_event(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
                     subscription=subscription, event=event, payload=payload
                 )
             )
-    if deliveries:
-        from claims.tasks import deliver_webhook
-
-        for delivery in deliveries:
-            deliver_webhook.delay_on_commit(delivery.pk)
+    for delivery in deliveries:
+        transaction.on_commit(partial(_send, delivery.pk))
     return deliveries
+
+
+def _send(delivery_id: int) -> None:
+    """Hand a delivery to a worker; with the queue down it waits, due now, for the next
+    `deliver_webhooks` run (the action that caused it has already succeeded)."""
+    from claims.services import is_broker_error
+    from claims.tasks import deliver_webhook
+
+    try:
+        deliver_webhook.delay(delivery_id)
+    except Exception as exc:
+        if not is_broker_error(exc):
+            raise
+        logger.warning("Webhook delivery %s waits for the queue: %s", delivery_id, exc)
+        WebhookDelivery.objects.filter(pk=delivery_id, next_attempt_at__isnull=True).update(
+            next_attempt_at=timezone.now()
+        )
 
 
 def claim_payload(claim: Any) -> dict[str, Any]:

@@ -1,11 +1,23 @@
 """The Celery application. Tasks run eagerly when no REDIS_URL is configured (settings)."""
 
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_ready.connect
+def _requeue_lost_work(**kwargs: object) -> None:
+    """When a worker starts (after an outage, say), queue what the queue lost meanwhile."""
+    from claims import services
+
+    try:
+        services.articles_requeue()
+    except Exception:  # never keep a worker from starting
+        logging.getLogger(__name__).exception("Could not requeue lost extractions")

@@ -6,18 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from claims import errors
+from factcheck.middleware import DATABASE_DOWN, is_connection_error
 
 _DOMAIN = {
     errors.PermissionDenied: (status.HTTP_403_FORBIDDEN, "permission_denied"),
     errors.Conflict: (status.HTTP_409_CONFLICT, "conflict"),
     errors.NotFound: (status.HTTP_404_NOT_FOUND, "not_found"),
     errors.RuleViolation: (status.HTTP_400_BAD_REQUEST, "invalid"),
+    errors.Unavailable: (status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable"),
 }
 
 
@@ -34,6 +37,10 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     for kind, (code_status, code) in _DOMAIN.items():
         if isinstance(exc, kind):
             return error_response(code_status, code, exc.message)  # type: ignore[attr-defined]
+    if isinstance(exc, DatabaseError) and is_connection_error(exc):
+        down = error_response(503, "unavailable", DATABASE_DOWN)
+        down["Retry-After"] = "5"
+        return down
     if isinstance(exc, RequestDataTooBig):
         return error_response(413, "too_large", "The request body is too large.")
     if isinstance(exc, Http404):
