@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=1
 
-.PHONY: install run test test-fast test-browser lint typecheck check-services migrate demo clean
+.PHONY: install run test test-fast test-browser bench lint typecheck check-services migrate demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ test: install check-services lint typecheck
 
 test-fast: install
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not worker and not faults" -x
+
+bench: install check-services
+	$(BIN)/python -m bench.run
 
 test-browser: install check-services
 	$(TEST_ENV) $(BIN)/python -m pytest -m browser

@@ -180,6 +180,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 # Publishing a task: one quick retry, then the caller answers 503 (claims.services).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
@@ -231,6 +232,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "claims.models.ClaimKind",
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "MatchStatusEnum": "claims.models.MatchStatus",
+        "VerdictKindEnum": [("claim", "claim"), ("factcheck", "factcheck")],
+    },
 }
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and redirects;
