@@ -351,11 +351,12 @@ def api(processes: Processes, token: str, clients: int, seconds: float) -> dict[
     list_url = f"{base}/api/v1/claims/?status=detected&ordering=-score&page_size=50"
     ids = list(Claim.objects.filter(status="detected").values_list("pk", flat=True)[:20000])
     random.shuffle(ids)
+    half = len(ids) // 2  # detail reads one half; transitions move the other (once each)
     results = {
         "list": _load({"urls": [list_url], "headers": bearer}, clients, seconds),
         "floor": _load({"urls": [f"{base}/bench/floor/?status=detected"]}, clients, seconds),
         "detail": _load(
-            {"urls": [f"{base}/api/v1/claims/{pk}/" for pk in ids[:5000]], "headers": bearer},
+            {"urls": [f"{base}/api/v1/claims/{pk}/" for pk in ids[:half]], "headers": bearer},
             clients,
             seconds,
         ),
@@ -363,7 +364,7 @@ def api(processes: Processes, token: str, clients: int, seconds: float) -> dict[
     session = _login(port, "bench-editor", PASSWORD)
     results["transition"] = _load(
         {
-            "urls": [f"{base}/api/v1/claims/{pk}/start-checking/" for pk in ids[5000:20000]],
+            "urls": [f"{base}/api/v1/claims/{pk}/start-checking/" for pk in ids[half:]],
             "headers": session,
             "method": "POST",
             "bodies": [json.dumps({"assignee": "bench-editor"})],

@@ -44,9 +44,11 @@ CHUNK = 2000
 
 
 def report_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    return claims.select_related(
-        "article", "rating", "assignee", "verdict_by", "published_by"
-    ).prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+    return (
+        claims.select_related("article", "rating", "assignee", "verdict_by", "published_by")
+        .defer("embedding", "entities", "article__body", "article__raw")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+    )
 
 
 def _username(user: Any) -> str:

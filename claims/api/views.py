@@ -114,7 +114,8 @@ def _if_match(request: Request) -> int | None:
 
 
 def _claim_queryset() -> QuerySet[Claim]:
-    return Claim.objects.select_related("rating", "assignee")
+    # The embedding is for matching only: never read it to show a claim.
+    return Claim.objects.select_related("rating", "assignee").defer("embedding")
 
 
 def _claim_detail(pk: int) -> Claim:
