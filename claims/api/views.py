@@ -255,7 +255,7 @@ class ClaimListApi(DeskApi):
             raise serializers.ValidationError(filtered.errors)
         paginator = ClaimCursor()
         page = paginator.paginate_queryset(filtered.qs, request, view=self)
-        return paginator.get_paginated_response(out.ClaimListOut(page, many=True).data)
+        return paginator.get_paginated_response(out.claim_list_rows(page))
 
 
 class ClaimDetailApi(DeskApi):

@@ -393,3 +393,15 @@ def test_claim_count_in_article_list(editor_api: APIClient) -> None:
     data = editor_api.get("/api/v1/articles/").json()
     assert data["results"][0]["claim_count"] == Claim.objects.filter(article=claim.article).count()
     assert Claim.objects.get().status == ClaimStatus.DETECTED
+
+
+def test_the_fast_claim_list_rows_equal_the_serializer(editor: Any, checker: Any) -> None:
+    from claims.api.serializers import ClaimListOut, claim_list_rows
+
+    ClaimFactory()
+    assigned = ClaimFactory(quantities=[{"text": "48", "value": 48, "unit": "x", "bound": None}])
+    services.claim_start_checking(claim_id=assigned.pk, actor=editor, assignee=checker)
+    empty = ClaimFactory(quantities=[])
+    claims = list(Claim.objects.select_related("rating", "assignee").order_by("pk"))
+    assert empty in claims
+    assert claim_list_rows(claims) == json.loads(json.dumps(ClaimListOut(claims, many=True).data))

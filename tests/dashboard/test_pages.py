@@ -315,3 +315,15 @@ def test_statistics_charts(editor: Any, editor2: Any, checker: Any, viewer: Any)
     labels = re.findall(r'class="chart-label">([^<]+)<', html)
     assert labels.index("True") < labels.index("Mostly false") < labels.index("Unverifiable")
     assert "Claims by status" in html and "days" in html
+
+
+def test_report_rows_from_values_equal_rows_from_claims(
+    editor: Any, editor2: Any, checker: Any
+) -> None:
+    from claims import exports
+
+    _published_claim(editor, editor2, checker)
+    ClaimFactory(claimant="Someone", quantities=[])
+    claims = Claim.objects.order_by("-score", "pk")
+    expected = [exports.row(c) for c in exports.report_queryset(claims)]
+    assert list(exports._rows(claims)) == expected
