@@ -1098,6 +1098,23 @@ def _open_match(match_id: int, claim_id: int | None) -> ClaimMatch:
         raise errors.NotFound(f"There is no suggested repeat {match_id}.") from None
 
 
+def _decide_match(
+    actor: Any, match_id: int, claim_id: int | None, expected_version: int | None
+) -> tuple[ClaimMatch, Claim, dict[str, Any]]:
+    """An editor's decision on a match: allowed, the match and its claim locked, the claim's
+    version checked; returns them with the link as it stood before."""
+    require(actor, Action.LINK)
+    match = _open_match(match_id, claim_id)
+    claim = _lock_claim(match.claim_id)
+    _check_version(claim, expected_version)
+    before = {
+        "canonical_claim": claim.canonical_id,
+        "canonical_factcheck": claim.canonical_factcheck_id,
+        "match_status": match.status,
+    }
+    return match, claim, before
+
+
 @transaction.atomic
 def match_confirm(
     *,
@@ -1107,19 +1124,12 @@ def match_confirm(
     claim_id: int | None = None,
 ) -> Claim:
     """An editor confirms that a claim repeats the matched claim or fact-check."""
-    require(actor, Action.LINK)
-    match = _open_match(match_id, claim_id)
-    claim = _lock_claim(match.claim_id)
-    _check_version(claim, expected_version)
+    match, claim, before = _decide_match(actor, match_id, claim_id, expected_version)
     if match.status in (MatchStatus.LINKED, MatchStatus.CONFIRMED) and (
         claim.canonical_id == match.target_claim_id
         and claim.canonical_factcheck_id == match.target_factcheck_id
     ):
         raise errors.Conflict("This repeat is already linked.")
-    before = {
-        "canonical_claim": claim.canonical_id,
-        "canonical_factcheck": claim.canonical_factcheck_id,
-    }
     now = timezone.now()
     ClaimMatch.objects.filter(
         claim=claim, status__in=[MatchStatus.LINKED, MatchStatus.CONFIRMED]
@@ -1147,17 +1157,9 @@ def match_reject(
     claim_id: int | None = None,
 ) -> Claim:
     """An editor rejects a suggested (or automatic) repeat; an automatic link is undone."""
-    require(actor, Action.LINK)
-    match = _open_match(match_id, claim_id)
-    claim = _lock_claim(match.claim_id)
-    _check_version(claim, expected_version)
+    match, claim, before = _decide_match(actor, match_id, claim_id, expected_version)
     if match.status == MatchStatus.REJECTED:
         raise errors.Conflict("This repeat was already rejected.")
-    before = {
-        "canonical_claim": claim.canonical_id,
-        "canonical_factcheck": claim.canonical_factcheck_id,
-        "match_status": match.status,
-    }
     ClaimMatch.objects.filter(pk=match.pk).update(
         status=MatchStatus.REJECTED, decided_by=actor, decided_at=timezone.now()
     )

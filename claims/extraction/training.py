@@ -155,7 +155,7 @@ def train(
     log(f"validation F1 {valid_f1:.3f} at 0.5 (best {best_f1:.3f} at {best:.2f})")
 
     output.mkdir(parents=True, exist_ok=True)
-    _export_onnx(model, tokenizer, output, config.max_length)
+    export_onnx(model, tokenizer, output, output_name="logits")
     meta = {
         "version": f"cw-minilm-int8-{time.strftime('%Y%m%d')}-s{config.seed}",
         "threshold": threshold,
@@ -191,24 +191,24 @@ def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> l
     return scores
 
 
-def _export_onnx(model: Any, tokenizer: Any, output: Path, max_length: int) -> None:
+def export_onnx(module: Any, tokenizer: Any, output: Path, *, output_name: str) -> None:
+    """Export a transformer (inputs ids, mask, token types) to ONNX with dynamic batch and
+    length, quantise it to int8 and save the tokenizer beside it: the shipped models' form."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    inputs = ("input_ids", "attention_mask", "token_type_ids")
     with tempfile.TemporaryDirectory() as tmp:
         full = Path(tmp) / "model-fp32.onnx"
         sample = tokenizer(["An example sentence."], return_tensors="pt")
         torch.onnx.export(
-            model,
-            (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+            module,
+            tuple(sample[name] for name in inputs),
             str(full),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["logits"],
-            dynamic_axes={
-                name: {0: "batch", 1: "sequence"}
-                for name in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            | {"logits": {0: "batch"}},
+            input_names=list(inputs),
+            output_names=[output_name],
+            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in inputs}
+            | {output_name: {0: "batch"}},
             opset_version=17,
             dynamo=False,
         )

