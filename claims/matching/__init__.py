@@ -5,5 +5,10 @@
 - index.py      the in-process search index: BM25 over words + cosine over embeddings
 - rules.py      THE decision rule: link, suggest or nothing, and the guards that forbid links
 - store.py      keeps each process's index in step with the database; match_text/match_claim
+- archive.py    reads an archive of earlier fact-checks (ClaimReview, JSON Lines, CSV)
+- benchmark.py  the figures and query mutations of `bench_matching`
 - export.py     rebuilds the shipped embedding model (needs the `train` extra)
+
+The audited actions (link, confirm, reject, apply an earlier verdict, import) are in
+claims/services.py, like every other write with a rule.
 """
