@@ -1215,11 +1215,11 @@ def verdict_of(target: Claim | FactCheck) -> dict[str, Any] | None:
 
 def earlier_verdict(claim: Claim) -> dict[str, Any] | None:
     """The published verdict a claim repeats, if it is linked to one."""
-    from claims.matching.store import _root
+    from claims.matching.store import canonical_root
 
     if claim.canonical_factcheck_id is None and claim.canonical_id is None:
         return None
-    target = _root(claim)
+    target = canonical_root(claim)
     return None if target == claim else verdict_of(target)
 
 

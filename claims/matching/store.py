@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,20 @@ def _add_claims(index: Index, rows: list[tuple[Any, ...]]) -> None:
         )
 
 
+CHUNK = 5000
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 _FACTCHECK_FIELDS = ("id", "text", "title", "collection", "claim_date", "embedding", "updated_at")
 _CLAIM_FIELDS = ("id", "text", "embedding", "article__published_at", "created_at")
 
@@ -106,32 +121,22 @@ def sync() -> Index:
         if _state.index is None:
             _state.index = Index(dimensions=embedding.load().dimensions)
         index = _state.index
-        batch: list[tuple[Any, ...]] = []
-        for row in (
+        changed = (
             FactCheck.objects.filter(updated_at__gt=_state.factchecks_since)
             .order_by("updated_at")
             .values_list(*_FACTCHECK_FIELDS)
-            .iterator(chunk_size=5000)
-        ):
-            batch.append(row)
-            _state.factchecks_since = row[6]
-            if len(batch) >= 5000:
-                _add_factchecks(index, batch)
-                batch = []
-        _add_factchecks(index, batch)
-        batch = []
-        for row in (
+        )
+        for batch in _chunks(changed.iterator(chunk_size=CHUNK)):
+            _add_factchecks(index, batch)
+            _state.factchecks_since = batch[-1][6]
+        new = (
             Claim.objects.filter(pk__gt=_state.last_claim_id, embedding__isnull=False)
             .order_by("pk")
             .values_list(*_CLAIM_FIELDS)
-            .iterator(chunk_size=5000)
-        ):
-            batch.append(row)
-            _state.last_claim_id = row[0]
-            if len(batch) >= 5000:
-                _add_claims(index, batch)
-                batch = []
-        _add_claims(index, batch)
+        )
+        for batch in _chunks(new.iterator(chunk_size=CHUNK)):
+            _add_claims(index, batch)
+            _state.last_claim_id = batch[-1][0]
         if time.monotonic() - _state.reconciled_at > RECONCILE_SECONDS:
             _reconcile(index)
         return index
@@ -143,9 +148,15 @@ def _reconcile(index: Index) -> None:
     claims = {f"c:{pk}" for pk in embedded.values_list("pk", flat=True)}
     for key in [k for k in index.positions if k not in factchecks and k not in claims]:
         index.remove(key)
+    # Rows committed late by another process (behind the range already read) come in now.
+    late = [int(k[2:]) for k in factchecks if k not in index.positions]
+    for start in range(0, len(late), CHUNK):
+        found = FactCheck.objects.filter(pk__in=late[start : start + CHUNK])
+        _add_factchecks(index, list(found.values_list(*_FACTCHECK_FIELDS)))
     late = [int(k[2:]) for k in claims if k not in index.positions]
-    if late:
-        _add_claims(index, list(Claim.objects.filter(pk__in=late).values_list(*_CLAIM_FIELDS)))
+    for start in range(0, len(late), CHUNK):
+        stored = Claim.objects.filter(pk__in=late[start : start + CHUNK])
+        _add_claims(index, list(stored.values_list(*_CLAIM_FIELDS)))
     _state.reconciled_at = time.monotonic()
 
 
@@ -160,7 +171,7 @@ class Candidate:
         return self.target.text
 
 
-def _root(claim: Claim) -> Claim | FactCheck:
+def canonical_root(claim: Claim) -> Claim | FactCheck:
     seen = {claim.pk}
     while True:
         if claim.canonical_factcheck_id:
@@ -237,7 +248,7 @@ def search_many(
                 if claim is None or claim.article_id == exclude_article_id:
                     continue
                 if pk not in roots:
-                    roots[pk] = _root(claim)
+                    roots[pk] = canonical_root(claim)
                 target = roots[pk]
             if target is None:
                 continue

@@ -192,8 +192,16 @@ def test_index_follows_the_database(editor: Any) -> None:
     _import()
     assert len(store.sync()) == 3
     FactCheck.objects.filter(external_id="fc-2").delete()
+    # A row another process committed late, behind the range this process already read:
+    late = FactCheck.objects.get(external_id="fc-3")
+    late.pk = None
+    late.external_id = "fc-late"
+    late.save()
+    FactCheck.objects.filter(pk=late.pk).update(updated_at=store._state.factchecks_since)
+    assert f"f:{late.pk}" not in store.sync().positions
     store._state.reconciled_at = 0.0  # the next query reconciles at once
-    assert len(store.sync()) == 2
+    index = store.sync()
+    assert len(index) == 3 and f"f:{late.pk}" in index.positions
     results = services.past_verdicts_search(text="birds killed by wind turbines", actor=editor)
     assert all(r["id"] != "fc-2" for r in results)
     results = services.past_verdicts_search(text="US money for the war in Ukraine", actor=editor)
