@@ -2,8 +2,6 @@
 invariant, the sample articles, and one run through a real Celery worker over Redis."""
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -18,6 +16,7 @@ from claims.models import Article, Claim, ClaimStatus, Event, ExtractionStatus
 from factcheck.celery import app as celery_app
 from tests.conftest import SAMPLE_ARTICLES
 from tests.factories import rating
+from tests.workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = (
@@ -173,34 +172,7 @@ def test_extraction_through_a_real_celery_worker_over_redis() -> None:
     redis_url = os.environ.get("REDIS_URL", "")
     assert redis_url.startswith("redis://"), "the worker test needs REDIS_URL (make test sets it)"
     queue = f"factcheck-test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "factcheck",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(redis_url, queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = redis_url
     celery_app.conf.task_default_queue = queue
@@ -220,9 +192,5 @@ def test_extraction_through_a_real_celery_worker_over_redis() -> None:
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.conf.task_default_queue = "celery"
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_worker(worker)
         connection.close()

@@ -29,50 +29,14 @@ from claims.models import Article, ExtractionStatus
 from factcheck.celery import app as celery_app
 from tests.conftest import SAMPLE_ARTICLES
 from tests.faults.servers import OwnPostgres, OwnRedis, free_port, wait_for_port
+from tests.workers import start_worker, stop_worker
 
 pytestmark = [pytest.mark.faults]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    assert db["ENGINE"].endswith("postgresql"), "the fault tests run on PostgreSQL (make test)"
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def _worker(redis_url: str, queue: str, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "factcheck",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": _test_database_url(), "REDIS_URL": redis_url, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-
-
 def _stop(process: subprocess.Popen[Any]) -> None:
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=20)
+    stop_worker(process, kill=True)  # SIGKILL: no chance to finish or acknowledge anything
 
 
 def _reset_connections() -> None:
@@ -129,7 +93,7 @@ def test_a_worker_killed_mid_extraction_leaves_no_duplicates(
     # The broker hands an unacknowledged task to another worker after this many seconds.
     env = {"CELERY_VISIBILITY_TIMEOUT": "5"}
     body = _long_article()
-    first = _worker(own_redis.url, queue, **env)
+    first = start_worker(own_redis.url, queue, **env)
     try:
         article, _ = services.article_load(text=article_text_from_string(body))
         _wait_for(article.pk, {ExtractionStatus.RUNNING})
@@ -137,7 +101,7 @@ def test_a_worker_killed_mid_extraction_leaves_no_duplicates(
         assert Article.objects.get(pk=article.pk).extraction_status == ExtractionStatus.RUNNING
     finally:
         _stop(first)
-    second = _worker(own_redis.url, queue, **env)
+    second = start_worker(own_redis.url, queue, **env)
     try:
         done = _wait_for(article.pk, {ExtractionStatus.DONE, ExtractionStatus.FAILED})
     finally:
@@ -184,7 +148,7 @@ def test_redis_down_reads_answer_queueing_gets_503_and_nothing_is_lost(
         own_redis.start()  # back, with what it held
         again = api.post("/api/v1/articles/", body, format="json")
         assert again.status_code == 200 and again.json()["id"] == stored.pk
-        worker = _worker(own_redis.url, queue)
+        worker = start_worker(own_redis.url, queue)
         try:
             for article_id in (first.json()["id"], stored.pk):
                 done = _wait_for(article_id, {ExtractionStatus.DONE, ExtractionStatus.FAILED})
