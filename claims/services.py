@@ -991,9 +991,11 @@ def factchecks_import(
 
 def _match_context(claim: Claim) -> str:
     """The sentence before a claim in its article, where a pronoun may find its referent."""
+    from claims.extraction.segment import sentence_spans
+
     before = claim.article.body[max(0, claim.start - 400) : claim.start]
-    parts = [p for p in before.replace("\n", ". ").split(". ") if p.strip()]
-    return parts[-1] if parts else ""
+    spans = list(sentence_spans(before))
+    return before[spans[-1][0] : spans[-1][1]] if spans else ""
 
 
 def claims_match_article(*, article_id: int) -> dict[str, int]:
