@@ -138,7 +138,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         claimant = rules.claimant_of(sentence, people, persons)
         people.extend(rules.full_name(p, people) for p in persons)
         people = people[-30:]
-        if rules.is_opinion_or_advice(sentence):
+        if rules.is_opinion_or_advice(sentence) or rules.is_self_reference(sentence):
             continue
         quantities = find_quantities(sentence)
         kind = rules.claim_kind(sentence, quantities, claimant)
@@ -147,6 +147,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
     scores = scoring.load().score([text[s:e] for s, e, *_ in candidates])
     if timings is not None:
         timings["model"] = timings.get("model", 0.0) + time.perf_counter() - began
+    threshold = scoring.load().threshold
     return [
         ExtractedClaim(
             start=start,
@@ -161,4 +162,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         for (start, end, kind, claimant, quantities, ents_), score in zip(
             candidates, scores, strict=True
         )
+        # A sentence the model does not rate and with nothing concrete in it is not kept:
+        # vague characterisation ("the relationship has begun to show strain") is no claim.
+        if score >= threshold or rules.has_checkable_detail(text[start:end], quantities, ents_)
     ]

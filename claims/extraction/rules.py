@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from claims.extraction.types import Quantity
 
@@ -49,6 +50,32 @@ _IMPERATIVE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_MARKS = re.compile(r"[\"“”]")
+_SELF_REFERENCE = re.compile(
+    r"\b(?:this|our) (?:story|article|piece|column|newsletter|one) (?:begins|starts|opens|ends|"
+    r"is about|was (?:first |originally )?published|has been (?:updated|corrected))\b",
+    re.IGNORECASE,
+)
+# Entity labels (spaCy's OntoNotes scheme) that name something a checker can look up.
+_CONCRETE_LABELS = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "LAW",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "MONEY",
+    "PERCENT",
+    "QUANTITY",
+    "CARDINAL",
+}
+_MONTHS_AND_DAYS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
+    re.IGNORECASE,
+)
 _SPEECH_VERBS = (
     r"said|says|saying|told|tells|telling|wrote|writes|writing|claimed|claims|claiming|stated|"
     r"states|argued|argues|insisted|insists|added|adds|adding|announced|announces|tweeted|"
@@ -172,6 +199,28 @@ def is_opinion_or_advice(sentence: str) -> bool:
         and not _DIGIT.search(sentence)
         and not _QUOTE_MARKS.search(sentence)
     )
+
+
+def is_self_reference(sentence: str) -> bool:
+    """The writer narrating the article itself: "this story begins with...", "this article
+    has been updated". Nothing in it is about the world."""
+    return bool(_SELF_REFERENCE.search(sentence))
+
+
+def has_checkable_detail(
+    sentence: str, quantities: tuple[Quantity, ...], entities: tuple[dict[str, Any], ...]
+) -> bool:
+    """Whether a checker has something to look up: a named person, organisation, place, law
+    or event, a number, a date that is pinned down ("in March", "2013", not "in recent
+    weeks"), or quoted words. "The relationship has begun to show signs of strain" has none."""
+    if quantities or _DIGIT.search(sentence) or _QUOTE_MARKS.search(sentence):
+        return True
+    for entity in entities:
+        if entity["label"] in _CONCRETE_LABELS:
+            return True
+        if entity["label"] in {"DATE", "TIME"} and _MONTHS_AND_DAYS.search(entity["text"]):
+            return True
+    return False
 
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
