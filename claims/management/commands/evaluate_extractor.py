@@ -34,13 +34,21 @@ class Command(BaseCommand):
             help="a retrained model folder (train_checkworthiness --output): its figures on the "
             "same held-out decisions are reported as `after`",
         )
+        parser.add_argument(
+            "--model",
+            type=Path,
+            help="score --dataset with this model folder instead of the shipped one (such as "
+            "a pool-only model from train_checkworthiness --output, for figures on dev)",
+        )
         parser.add_argument("--predictions", type=Path, help="write one JSON line per dataset row")
         parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["dataset"] and not options["seed_claims"] and not options["desk_labels"]:
             raise CommandError("Give --dataset, --seed-claims, --desk-labels or several.")
-        scorer = scoring.load()
+        if options["model"] is not None and not (options["model"] / "meta.json").is_file():
+            raise CommandError(f"{options['model']}: no model there (meta.json missing).")
+        scorer = scoring.load(options["model"]) if options["model"] else scoring.load()
         report: dict[str, Any] = {"model_version": scorer.version}
         if options["desk_labels"]:
             report["desk_held_out"] = self._desk(scorer, options["compare_model"])
