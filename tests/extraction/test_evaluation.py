@@ -84,6 +84,22 @@ def test_another_model_folder_scores_the_dataset(dataset: Path, tmp_path: Path) 
         run("--dataset", str(dataset), "--model", str(tmp_path / "nowhere"))
 
 
+def test_figures_on_the_model_s_own_training_data_are_flagged(
+    dataset: Path, tmp_path: Path
+) -> None:
+    _, report = run("--dataset", str(dataset))
+    assert "warning" not in report
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("model.onnx", "tokenizer.json"):
+        (folder / name).symlink_to(scoring.MODEL_DIR / name)
+    meta = json.loads((scoring.MODEL_DIR / "meta.json").read_text()) | {"datasets": ["rows.jsonl"]}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    text, report = run("--dataset", str(dataset), "--model", str(folder))
+    assert "not held-out" in report["warning"]
+    assert "warning: model" in text
+
+
 def test_a_row_without_text_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": 1, "text": "Fine."}\n{"id": 2}\n', encoding="utf-8")

@@ -57,6 +57,13 @@ class Command(BaseCommand):
                 rows = evaluation.read_jsonl(options["dataset"])
             except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from None
+            trained_on = scorer.model.meta.get("datasets") or []
+            if options["dataset"].name in trained_on:
+                report["warning"] = (
+                    f"model {scorer.version} was trained on {options['dataset'].name}: these "
+                    "figures are not held-out. Score it with --model and a model trained "
+                    "without it (README: The extractor)."
+                )
             scores = scorer.score([r["text"] for r in rows])
             if options["predictions"]:
                 with open(options["predictions"], "w", encoding="utf-8") as out:
