@@ -59,6 +59,9 @@ def load(model_dir: Path) -> OnnxModel:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SCORING_THREADS", "2"))
         options.inter_op_num_threads = 1
+        # No spin-waiting between operators: the classifier runs beside spaCy (pipeline.py), and
+        # a spinning thread takes the core spaCy needs (measured: about 4 % faster overall).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(
             str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )

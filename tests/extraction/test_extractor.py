@@ -26,6 +26,19 @@ def test_every_claim_indexes_the_text_exactly(path: Path) -> None:
     json.dumps([c.as_dict() for c in claims])
 
 
+def test_scores_from_the_scoring_thread_belong_to_their_sentences() -> None:
+    from claims.extraction import scoring
+
+    text = (SAMPLE_ARTICLES / "001_ce04365d4c6c9ab5.txt").read_text(encoding="utf-8")
+    timings: dict[str, float] = {}
+    claims = extract_claims(text, timings)
+    direct = scoring.load().score([c.text for c in claims])
+    # int8 activations are scaled per batch, so a batch of other sentences may move a score
+    # in the third decimal; a score from another sentence would be far off.
+    assert [c.score for c in claims] == pytest.approx(direct, abs=0.02)
+    assert timings["overlapped"] >= max(timings["nlp"], timings["model"]) - 0.01
+
+
 def test_seed_claims_are_found_and_boilerplate_is_not() -> None:
     report = evaluation.seed_claims(SAMPLES / "seed_claims.json", extract_claims)
     assert report["must_find_recall"] == 1.0, report["misses"]

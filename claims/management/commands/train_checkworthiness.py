@@ -27,8 +27,16 @@ class Command(BaseCommand):
             "side is for evaluate_extractor --desk-labels)",
         )
         parser.add_argument("--output", type=Path, default=scoring.MODEL_DIR)
-        parser.add_argument("--epochs", type=int, default=2)
-        parser.add_argument("--seed", type=int, default=13)
+        recipe = TrainingConfig()
+        parser.add_argument("--epochs", type=int, default=recipe.epochs)
+        parser.add_argument("--seed", type=int, default=recipe.seed)
+        parser.add_argument(
+            "--layers",
+            type=int,
+            default=recipe.layers,
+            choices=range(1, 7),
+            help="transformer layers kept of the base model's six (fewer: faster, less exact)",
+        )
         parser.add_argument(
             "--all-schemes",
             action="store_true",
@@ -62,7 +70,9 @@ class Command(BaseCommand):
             meta = train(
                 datasets,
                 options["output"],
-                TrainingConfig(epochs=options["epochs"], seed=options["seed"]),
+                TrainingConfig(
+                    epochs=options["epochs"], seed=options["seed"], layers=options["layers"]
+                ),
                 schemes=None if options["all_schemes"] else set(SHIPPED_SCHEMES),
                 log=self.stdout.write,
             )
