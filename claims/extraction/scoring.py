@@ -31,8 +31,8 @@ class Scorer:
         for batch, logits in self.model.batches(texts):
             shifted = logits - logits.max(axis=1, keepdims=True)
             probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-            for row, index in enumerate(batch):  # the last class is "check-worthy"
-                scores[index] = float(probabilities[row, -1])
+            for row, index in enumerate(batch):
+                scores[index] = float(probabilities[row, 1])
         return scores
 
 

@@ -32,40 +32,6 @@ class TrainingConfig:
     validation_share: float = 0.1
     seed: int = 13
     threads: int = 2
-    warmup_share: float = 0.0
-    weight_decay: float = 0.0
-    three_class: bool = False
-    layers: int = 6
-
-
-# ClaimBuster's three classes (non-factual, unimportant factual, check-worthy factual); the
-# score is the probability of the last. Rows without `orig_label` map to CFS or NFS.
-CLASSES = {"NFS": 0, "UFS": 1, "CFS": 2}
-
-
-def class_of(row: dict[str, Any], three_class: bool) -> int:
-    if not three_class:
-        return int(row["checkworthy"])
-    label = row.get("orig_label")
-    if label in CLASSES:
-        return CLASSES[label]
-    return CLASSES["CFS"] if row["checkworthy"] else CLASSES["NFS"]
-
-
-def length_batches(lengths: list[int], batch_size: int, seed: int) -> list[list[int]]:
-    """Batches of rows of similar length in random order: shuffled, sorted by length within
-    windows of 50 batches, cut into batches, and the batches shuffled. Cuts padding (most
-    sentences are short) without ordering the epoch by length."""
-    rng = random.Random(seed)
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    window = batch_size * 50
-    batches: list[list[int]] = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
 
 
 def read_rows(paths: Iterable[Path], schemes: set[str] | None) -> list[dict[str, Any]]:
@@ -125,7 +91,6 @@ def train(
     config: TrainingConfig | None = None,
     schemes: set[str] | None = None,
     log: Any = print,
-    on_epoch: Any = None,
 ) -> dict[str, Any]:
     """Train, export and quantise; writes model.onnx, tokenizer.json and meta.json to output."""
     import numpy as np
@@ -147,38 +112,20 @@ def train(
     log(f"training on {len(train_rows)} rows, validating on {len(valid_rows)}")
 
     tokenizer = AutoTokenizer.from_pretrained(base)
-    classes = 3 if config.three_class else 2
-    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=classes)
-    # Keep the lower `layers` transformer layers: serving cost is about proportional to them.
-    model.bert.encoder.layer = model.bert.encoder.layer[: config.layers]
-    model.config.num_hidden_layers = config.layers
-    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
-    no_decay = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
-    optimiser = torch.optim.AdamW(
-        [
-            {"params": decay, "weight_decay": config.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
-        lr=config.learning_rate,
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    steps = config.epochs * ((len(train_rows) + config.batch_size - 1) // config.batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: max(0.0, 1 - step / max(1, steps))
     )
-    lengths = [len(ids) for ids in tokenizer([r["text"] for r in train_rows])["input_ids"]]
-    steps = config.epochs * len(length_batches(lengths, config.batch_size, config.seed))
-    warmup = int(steps * config.warmup_share)
-
-    def rate(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (steps - step) / max(1, steps - warmup))
-
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
-    weights = [1.0] * (classes - 1) + [config.positive_weight]
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, config.positive_weight]))
+    order = list(range(len(train_rows)))
     started = time.monotonic()
     for epoch in range(config.epochs):
+        random.Random(config.seed + epoch).shuffle(order)
         model.train()
-        batches = length_batches(lengths, config.batch_size, config.seed + epoch)
-        for number, indexes in enumerate(batches):
-            batch = [train_rows[i] for i in indexes]
+        for batch_start in range(0, len(order), config.batch_size):
+            batch = [train_rows[i] for i in order[batch_start : batch_start + config.batch_size]]
             encoded = tokenizer(
                 [r["text"] for r in batch],
                 padding=True,
@@ -186,19 +133,16 @@ def train(
                 max_length=config.max_length,
                 return_tensors="pt",
             )
-            labels = torch.tensor([class_of(r, config.three_class) for r in batch])
+            labels = torch.tensor([int(r["checkworthy"]) for r in batch])
             logits = model(**encoded).logits
             loss = loss_fn(logits, labels)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
             schedule.step()
             optimiser.zero_grad()
-            if number % 100 == 0:
-                log(f"epoch {epoch + 1} batch {number} loss {loss.item():.4f}")
-        if on_epoch is not None:
-            model.eval()
-            on_epoch(epoch + 1, lambda texts: _predict(model, tokenizer, texts, config.max_length))
+            if (batch_start // config.batch_size) % 100 == 0:
+                batch_number = batch_start // config.batch_size
+                log(f"epoch {epoch + 1} batch {batch_number} loss {loss.item():.4f}")
     log(f"trained in {time.monotonic() - started:.0f} s")
 
     model.eval()
@@ -242,7 +186,7 @@ def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> l
                 max_length=max_length,
                 return_tensors="pt",
             )
-            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, -1]
+            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, 1]
             scores.extend(float(p) for p in probabilities)
     return scores
 

@@ -1,4 +1,4 @@
-"""The parts of training that need no torch: batching, labels, reading rows."""
+"""The parts of training that need no torch: reading rows, the held-out split, thresholds."""
 
 import json
 from pathlib import Path
@@ -8,35 +8,9 @@ import pytest
 from claims.extraction.training import (
     TrainingConfig,
     best_threshold,
-    class_of,
-    length_batches,
     read_rows,
     split_by_document,
 )
-
-
-def test_length_batches_cover_every_row_once_and_keep_lengths_close() -> None:
-    lengths = [(i * 37) % 61 + 3 for i in range(5000)]
-    batches = length_batches(lengths, 32, seed=1)
-    flat = sorted(i for batch in batches for i in batch)
-    assert flat == list(range(5000))
-    assert all(len(batch) <= 32 for batch in batches)
-    spread = [max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches]
-    # Random batches of 32 from lengths 3..63 nearly always span 50+; sorted windows do not.
-    assert sum(spread) / len(spread) < 5
-    # The same seed gives the same batches; another seed another order.
-    assert length_batches(lengths, 32, seed=1) == batches
-    assert length_batches(lengths, 32, seed=2) != batches
-
-
-def test_three_classes_come_from_claimbuster_labels_and_fall_back_to_the_boolean() -> None:
-    assert class_of({"checkworthy": True, "orig_label": "CFS"}, three_class=True) == 2
-    assert class_of({"checkworthy": False, "orig_label": "UFS"}, three_class=True) == 1
-    assert class_of({"checkworthy": False, "orig_label": "NFS"}, three_class=True) == 0
-    # A newsroom's own labels have no ClaimBuster class: check-worthy or not.
-    assert class_of({"checkworthy": True}, three_class=True) == 2
-    assert class_of({"checkworthy": False, "orig_label": None}, three_class=True) == 0
-    assert class_of({"checkworthy": True, "orig_label": "CFS"}, three_class=False) == 1
 
 
 def test_rows_of_other_schemes_are_left_out_and_bad_rows_named(tmp_path: Path) -> None:

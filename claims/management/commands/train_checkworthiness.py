@@ -27,16 +27,8 @@ class Command(BaseCommand):
             "side is for evaluate_extractor --desk-labels)",
         )
         parser.add_argument("--output", type=Path, default=scoring.MODEL_DIR)
-        recipe = TrainingConfig()
-        parser.add_argument("--epochs", type=int, default=recipe.epochs)
-        parser.add_argument("--seed", type=int, default=recipe.seed)
-        parser.add_argument(
-            "--layers",
-            type=int,
-            default=recipe.layers,
-            choices=range(1, 7),
-            help="transformer layers kept of the base model's six (fewer: faster, less exact)",
-        )
+        parser.add_argument("--epochs", type=int, default=2)
+        parser.add_argument("--seed", type=int, default=13)
         parser.add_argument(
             "--all-schemes",
             action="store_true",
@@ -70,9 +62,7 @@ class Command(BaseCommand):
             meta = train(
                 datasets,
                 options["output"],
-                TrainingConfig(
-                    epochs=options["epochs"], seed=options["seed"], layers=options["layers"]
-                ),
+                TrainingConfig(epochs=options["epochs"], seed=options["seed"]),
                 schemes=None if options["all_schemes"] else set(SHIPPED_SCHEMES),
                 log=self.stdout.write,
             )
