@@ -14,10 +14,7 @@ from typing import Any
 
 import numpy as np
 
-# Small batches: an article's sentences range from 5 to 64 tokens, and a batch is padded to
-# its longest, so big batches spend most of their work on padding (measured on the sample
-# articles with bench_extraction: 16 a batch ~1.45x faster end to end than 64; 8 no faster).
-BATCH_SIZE = 16
+BATCH_SIZE = 64
 _lock = threading.Lock()
 
 
@@ -29,14 +26,18 @@ class OnnxModel:
     input_names: tuple[str, ...]
 
     def batches(
-        self, texts: list[str], *, skip_empty: bool = False
+        self, texts: list[str], *, skip_empty: bool = False, batch_size: int = BATCH_SIZE
     ) -> Iterator[tuple[list[int], Any]]:
         """(positions in `texts`, the model's first output) for every text (or every
-        non-empty one), in batches of similar length so that padding stays small."""
+        non-empty one), in batches of similar length so that padding stays small.
+
+        int8 activations are scaled per batch, so a text's output moves slightly (third
+        decimal) with the texts batched beside it: a model's batch size is part of its
+        output, and the embedder keeps the 64 its stored vectors were made with."""
         filled = [i for i in range(len(texts)) if texts[i].strip() or not skip_empty]
         order = sorted(filled, key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
             encodings = self.tokenizer.encode_batch([texts[i] for i in batch])
             width = max(len(e.ids) for e in encodings)
             ids = np.zeros((len(batch), width), dtype=np.int64)
@@ -63,7 +64,7 @@ def load(model_dir: Path) -> OnnxModel:
         options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SCORING_THREADS", "2"))
         options.inter_op_num_threads = 1
         # No spin-waiting between operators: the classifier runs beside spaCy (pipeline.py), and
-        # a spinning thread takes the core spaCy needs (measured: about 4 % faster overall).
+        # a spinning thread takes the core spaCy needs (measured: about 4 % faster end to end).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(
             str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]

@@ -62,7 +62,16 @@ def checkworthy_threshold() -> float:
     return scoring.load().threshold
 
 
-def _chunks(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+def claim_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences long enough to hold a claim (the ones spaCy reads)."""
+    return [
+        (s, e)
+        for s, e in sentence_spans(text)
+        if len(text[s:e].split()) >= MIN_WORDS and sum(c.isalpha() for c in text[s:e]) >= 15
+    ]
+
+
+def ner_chunks(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """Runs of whole sentences of at most NER_CHUNK_CHARS, for the entity recogniser."""
     start = end = None
     for s, e in spans:
@@ -79,7 +88,7 @@ def _chunks(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 
 def entities(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """Named entities with offsets into `text`."""
-    chunks = list(_chunks(spans))
+    chunks = list(ner_chunks(spans))
     found: list[dict[str, Any]] = []
     for (offset, end), doc in zip(chunks, nlp().pipe(text[s:e] for s, e in chunks), strict=True):
         del end
@@ -137,11 +146,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
     collects seconds spent in the entity pass ("nlp"), in the model ("model", in its own
     thread) and in the two together ("overlapped", wall clock)."""
     text = check_text(text)
-    spans = [
-        (s, e)
-        for s, e in sentence_spans(text)
-        if len(text[s:e].split()) >= MIN_WORDS and sum(c.isalpha() for c in text[s:e]) >= 15
-    ]
+    spans = claim_sentences(text)
     if not spans:
         return []
     roles = [_role(text[s:e]) for s, e in spans]
@@ -151,7 +156,14 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         [text[s:e] for (s, e), role in zip(spans, roles, strict=True) if role == CANDIDATE],
     )
     nlp_began = time.perf_counter()
-    ents = entities(text, spans)
+    try:
+        ents = entities(text, spans)
+    except BaseException:
+        # A failure or a task's time limit here: the scores are not wanted, but the job is
+        # waited for, so that the next extraction in this process does not queue behind it.
+        if not scored.cancel():
+            scored.exception()
+        raise
     nlp_seconds = time.perf_counter() - nlp_began
     scores, model_seconds = scored.result()
     if timings is not None:
@@ -208,5 +220,8 @@ def _scoring_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkworthiness")
 
 
-# A forked worker process (Celery's prefork pool) does not inherit its parent's threads.
-os.register_at_fork(after_in_child=_scoring_thread.cache_clear)
+# A forked process does not inherit its parent's threads: a child makes its own executor.
+# (No parent here scores before forking: Celery's master and gunicorn without --preload load
+# no models.)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_scoring_thread.cache_clear)

@@ -96,6 +96,12 @@ _CLAIMANT_PATTERNS = [
     re.compile(rf"{_ROLE_NAME}(?:’s|'s)\s+(?:claim|assertion|statement|boast)\b"),
 ]
 _PRONOUN_CLAIM = re.compile(r"\b(?:his|her|their) (?:claim|assertion|statement|boast)\b")
+# A quotation or report closed by "..., she said." / "... he told reporters": the speaker is the
+# person named last before it.
+_PRONOUN_SAID = re.compile(
+    r"[,;:\"”’]\s*(?:he|she) (?:said|says|told|added|wrote|claimed|argued|insisted|stated|"
+    r"warned|explained|noted)\b"
+)
 _PRONOUNS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And"}
 _NOT_PEOPLE = {
     "The",
@@ -289,7 +295,8 @@ def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]
 
 def claimant_of(sentence: str, people: list[str], persons: list[str] | None = None) -> str:
     """Who made the claim, where the sentence says: "X said", "according to X", "X's claim",
-    "X ... detail: <claim>"; "his claim" resolves to the nearest named person. Else ""."""
+    "X ... detail: <claim>"; "his claim" and "..., she said" resolve to the nearest named
+    person. Else ""."""
     persons = persons or []
     found: list[tuple[int, str]] = []
     for pattern in _CLAIMANT_PATTERNS:
@@ -303,6 +310,8 @@ def claimant_of(sentence: str, people: list[str], persons: list[str] | None = No
                 found.append((match.start(), full_name(candidate, people + persons)))
     if found:
         return min(found)[1]
+    if people and _PRONOUN_SAID.search(sentence):
+        return people[-1]
     pronoun = _PRONOUN_CLAIM.search(sentence)
     if pronoun:
         before = sentence[: pronoun.start()]
