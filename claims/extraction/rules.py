@@ -89,19 +89,16 @@ _TITLES = (
     r"spokeswoman|secretary|Secretary"
 )
 _ROLE_NAME = rf"(?:(?:{_TITLES})\s+)?({_NAME})"
+# Who speaks before a speech verb may also be "he" or "she" (", she said."): a pronoun
+# resolves to the person named last (claimant_of).
+_SPEAKER = rf"(?:(?:{_TITLES})\s+)?({_NAME}|\b(?:he|she)\b)"
 _CLAIMANT_PATTERNS = [
     re.compile(rf"\baccording to (?:the )?{_ROLE_NAME}"),
-    re.compile(rf"{_ROLE_NAME},?\s+(?:[^,.:;“\"]{{0,60}},\s+)?(?:{_SPEECH_VERBS})\b"),
+    re.compile(rf"{_SPEAKER},?\s+(?:[^,.:;“\"]{{0,60}},\s+)?(?:{_SPEECH_VERBS})\b"),
     re.compile(rf"\b(?:{_SPEECH_VERBS})\s+{_ROLE_NAME}"),
     re.compile(rf"{_ROLE_NAME}(?:’s|'s)\s+(?:claim|assertion|statement|boast)\b"),
 ]
 _PRONOUN_CLAIM = re.compile(r"\b(?:his|her|their) (?:claim|assertion|statement|boast)\b")
-# A quotation or report closed by "..., she said." / "... he told reporters": the speaker is the
-# person named last before it.
-_PRONOUN_SAID = re.compile(
-    r"[,;:\"”’]\s*(?:he|she) (?:said|says|told|added|wrote|claimed|argued|insisted|stated|"
-    r"warned|explained|noted)\b"
-)
 _PRONOUNS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And"}
 _NOT_PEOPLE = {
     "The",
@@ -302,7 +299,7 @@ def claimant_of(sentence: str, people: list[str], persons: list[str] | None = No
     for pattern in _CLAIMANT_PATTERNS:
         for match in _overlapping(pattern, sentence):
             candidate = match.group(1).strip().removesuffix("’s").removesuffix("'s").strip()
-            if candidate.split()[0] in _PRONOUNS:
+            if candidate.split()[0].capitalize() in _PRONOUNS:
                 if people:
                     found.append((match.start(), people[-1]))
                 continue
@@ -310,8 +307,6 @@ def claimant_of(sentence: str, people: list[str], persons: list[str] | None = No
                 found.append((match.start(), full_name(candidate, people + persons)))
     if found:
         return min(found)[1]
-    if people and _PRONOUN_SAID.search(sentence):
-        return people[-1]
     pronoun = _PRONOUN_CLAIM.search(sentence)
     if pronoun:
         before = sentence[: pronoun.start()]

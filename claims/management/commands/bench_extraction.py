@@ -51,13 +51,13 @@ class Command(BaseCommand):
                 pass
         bare = time.perf_counter() - started
 
-        # The model scores in its own thread while spaCy runs: "overlapped" is the wall time
-        # of the two together, and the rest is everything outside it.
         # What a worker holds besides: the embedding model that matching runs after extraction.
         from claims.matching import embedding
 
         embedding.load().embed([text for text in corpus[0].split("\n") if text.strip()])
 
+        # The model scores in its own thread while spaCy runs: "overlapped" is the wall time
+        # of the two together, and the rest is everything outside it.
         rest = total - timings.get("overlapped", 0.0)
         figures = {
             "words": words,
