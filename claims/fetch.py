@@ -38,7 +38,7 @@ class Target:
 
 
 def _allow_private() -> bool:
-    return bool(getattr(settings, "FACTCHECK_ALLOW_PRIVATE_URLS", False))
+    return settings.FACTCHECK_ALLOW_PRIVATE_URLS
 
 
 def check_address(address: str) -> None:
@@ -56,7 +56,7 @@ def check_address(address: str) -> None:
 
 def resolve(url: str) -> Target:
     """Check a URL and resolve it to one vetted address, without connecting anywhere."""
-    if not getattr(settings, "FACTCHECK_FETCH_ENABLED", True):
+    if not settings.FACTCHECK_FETCH_ENABLED:
         raise UnsafeURL("Fetching addresses is switched off here (FACTCHECK_FETCH_ENABLED).")
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"}:
@@ -158,7 +158,7 @@ def fetch_article(url: str) -> ArticleText:
     status, headers, data = request(
         "GET",
         url,
-        timeout=float(getattr(settings, "FACTCHECK_FETCH_TIMEOUT", 15)),
+        timeout=settings.FACTCHECK_FETCH_TIMEOUT,
         max_bytes=limit,
         follow_redirects=True,
         headers={"Accept": "text/html,text/plain;q=0.9"},

@@ -61,6 +61,7 @@ def load(model_dir: Path) -> OnnxModel:
 
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         options = onnxruntime.SessionOptions()
+        # Django-free core: reads the variable itself; factcheck/settings.py documents it.
         options.intra_op_num_threads = int(os.environ.get("FACTCHECK_SCORING_THREADS", "2"))
         options.inter_op_num_threads = 1
         # No spin-waiting between operators: the classifier runs beside spaCy (pipeline.py), and

@@ -66,7 +66,7 @@ def desk_member(view: View) -> View:
 
 
 def _threshold() -> float:
-    return float(getattr(settings, "FACTCHECK_CHECKWORTHY_THRESHOLD", 0.5))
+    return settings.FACTCHECK_CHECKWORTHY_THRESHOLD
 
 
 QUEUES: dict[str, tuple[str, Callable[[Any, QuerySet[Claim]], QuerySet[Claim]]]] = {

@@ -32,12 +32,12 @@ DELIVERY_HEADER = "X-Factcheck-Delivery"
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 6))
+    return settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS
 
 
 def backoff_seconds(attempt: int) -> int:
     """Exponential backoff: base, 2x base, 4x base ... after attempt 1, 2, 3 ..."""
-    base = int(getattr(settings, "FACTCHECK_WEBHOOK_BACKOFF_SECONDS", 30))
+    base = settings.FACTCHECK_WEBHOOK_BACKOFF_SECONDS
     return int(base * (2 ** (attempt - 1)))
 
 
@@ -136,7 +136,7 @@ def attempt_delivery(delivery_id: int) -> WebhookDelivery:
             subscription.url,
             body=body,
             headers=headers,
-            timeout=float(getattr(settings, "FACTCHECK_WEBHOOK_TIMEOUT", 10)),
+            timeout=settings.FACTCHECK_WEBHOOK_TIMEOUT,
             max_bytes=64 * 1024,
         )
         delivery.last_status_code = status

@@ -26,6 +26,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -158,13 +168,13 @@ STORAGES = {
 LOGIN_URL = "/accounts/login/"
 AUTHENTICATION_BACKENDS = ["claims.security.ThrottledModelBackend"]
 # Failed logins allowed per username and per address within the window (claims.security).
-FACTCHECK_LOGIN_FAILURES_PER_USER = int(os.environ.get("FACTCHECK_LOGIN_FAILURES_PER_USER", "5"))
-FACTCHECK_LOGIN_FAILURES_PER_IP = int(os.environ.get("FACTCHECK_LOGIN_FAILURES_PER_IP", "20"))
-FACTCHECK_LOGIN_WINDOW_MINUTES = int(os.environ.get("FACTCHECK_LOGIN_WINDOW_MINUTES", "15"))
+FACTCHECK_LOGIN_FAILURES_PER_USER = env_int("FACTCHECK_LOGIN_FAILURES_PER_USER", 5)
+FACTCHECK_LOGIN_FAILURES_PER_IP = env_int("FACTCHECK_LOGIN_FAILURES_PER_IP", 20)
+FACTCHECK_LOGIN_WINDOW_MINUTES = env_int("FACTCHECK_LOGIN_WINDOW_MINUTES", 15)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Claims at or above this score count as check-worthy in the dashboard queues.
-FACTCHECK_CHECKWORTHY_THRESHOLD = float(os.environ.get("FACTCHECK_CHECKWORTHY_THRESHOLD", "0.5"))
+FACTCHECK_CHECKWORTHY_THRESHOLD = env_float("FACTCHECK_CHECKWORTHY_THRESHOLD", 0.5)
 
 # Celery: with REDIS_URL, a Redis broker and real workers; without, tasks run eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -289,6 +299,10 @@ FACTCHECK_FACTCHECK_URL_TEMPLATE = os.environ.get(
 FACTCHECK_ALLOW_PRIVATE_URLS = env_bool("FACTCHECK_ALLOW_PRIVATE_URLS", False)
 # Off: no outbound fetch at all (article URLs, webhooks), e.g. on an air-gapped desk.
 FACTCHECK_FETCH_ENABLED = env_bool("FACTCHECK_FETCH_ENABLED", True)
-FACTCHECK_FETCH_TIMEOUT = env_int("FACTCHECK_FETCH_TIMEOUT", 15)
+FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15)
 FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 6)
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env_int("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", 30)
+# Seconds a webhook receiver has to answer one delivery.
+FACTCHECK_WEBHOOK_TIMEOUT = env_float("FACTCHECK_WEBHOOK_TIMEOUT", 10)
+# onnxruntime threads per model session (scoring and embedding) in each process.
+FACTCHECK_SCORING_THREADS = env_int("FACTCHECK_SCORING_THREADS", 2)
