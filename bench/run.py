@@ -435,12 +435,12 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from claims import services
     from claims.permissions import Role
+    from claims.services import integrations, people
 
     editor = get_user_model().objects.create_user("bench-editor", password=PASSWORD)
-    services.user_set_role(user=editor, role=Role.EDITOR)
-    _, token = services.api_token_create(name="bench", scope="write")
+    people.user_set_role(user=editor, role=Role.EDITOR)
+    _, token = integrations.api_token_create(name="bench", scope="write")
 
     processes = Processes()
     report: dict[str, Any] = {"machine_cores": os.cpu_count()}

@@ -9,10 +9,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html
 
-from claims import errors, services, webhooks
+from claims import errors
 from claims.models import (
     AccessRecord,
     ApiToken,
@@ -28,6 +28,9 @@ from claims.models import (
     WebhookSubscription,
 )
 from claims.permissions import Action, can
+from claims.services import archive as archive_service
+from claims.services import articles, integrations, research, workflow
+from claims.workflow import STEPS, Step
 
 
 def _run_for_each(
@@ -74,13 +77,13 @@ class SourceFormSet(BaseInlineFormSet):
         request: HttpRequest = self.request  # type: ignore[attr-defined]
         for form in self.deleted_forms:
             if form.instance.pk:
-                services.source_remove(source_id=form.instance.pk, actor=request.user)
+                research.source_remove(source_id=form.instance.pk, actor=request.user)
         saved = []
         for form in self.extra_forms:
             if form.has_changed() and form not in self.deleted_forms:
                 data = form.cleaned_data
                 saved.append(
-                    services.source_add(
+                    research.source_add(
                         claim_id=self.instance.pk,
                         actor=request.user,
                         url=data["url"],
@@ -120,7 +123,7 @@ class CommentFormSet(BaseInlineFormSet):
     def save(self, commit: bool = True) -> list[Any]:
         request: HttpRequest = self.request  # type: ignore[attr-defined]
         return [
-            services.comment_add(
+            research.comment_add(
                 claim_id=self.instance.pk, actor=request.user, body=form.cleaned_data["body"]
             )
             for form in self.extra_forms
@@ -167,7 +170,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_select_related = ("article", "rating", "assignee")
     ordering = ("-score",)
     inlines = [SourceInline, CommentInline, EventInline]
-    actions = ["start_checking", "dismiss", "submit", "publish"]
+    actions = [s.key for s in STEPS if s.admin]
     readonly_fields = (
         "article",
         "start",
@@ -207,41 +210,43 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
         pass  # every field is read-only; sources and comments save through their services
 
-    @admin.action(description="Start checking the selected claims")
-    def start_checking(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        _run_for_each(
-            request,
-            queryset,
-            "Started checking",
-            lambda c: services.claim_start_checking(claim_id=c.pk, actor=request.user),
-        )
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        """A source or comment the services refuse (a closed claim, a bad address, another
+        person's claim) comes back as a message on the page, never a 500; nothing is saved."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except errors.DeskError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.get_full_path())
 
-    @admin.action(description="Dismiss the selected claims")
-    def dismiss(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        _run_for_each(
-            request,
-            queryset,
-            "Dismissed",
-            lambda c: services.claim_dismiss(claim_id=c.pk, actor=request.user),
-        )
 
-    @admin.action(description="Submit the selected claims for review")
-    def submit(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        _run_for_each(
-            request,
-            queryset,
-            "Submitted",
-            lambda c: services.claim_submit(claim_id=c.pk, actor=request.user),
-        )
+def _step_action(workflow_step: Step) -> Callable[..., None]:
+    """An admin bulk action for a step of claims.workflow that needs no input."""
+    call = ADMIN_CALLS[workflow_step.name]
 
-    @admin.action(description="Publish the selected verdicts")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        _run_for_each(
-            request,
-            queryset,
-            "Published",
-            lambda c: services.claim_publish(claim_id=c.pk, actor=request.user),
-        )
+    def run(self: ClaimAdmin, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        _run_for_each(request, queryset, workflow_step.label, lambda c: call(c.pk, request.user))
+
+    run.__name__ = workflow_step.key
+    return admin.action(description=f"{workflow_step.label}: the selected claims")(run)
+
+
+ADMIN_CALLS: dict[str, Callable[[int, Any], Any]] = {
+    "dismiss": lambda pk, user: workflow.claim_dismiss(claim_id=pk, actor=user),
+    "start-checking": lambda pk, user: workflow.claim_start_checking(claim_id=pk, actor=user),
+    "submit": lambda pk, user: workflow.claim_submit(claim_id=pk, actor=user),
+    "publish": lambda pk, user: workflow.claim_publish(claim_id=pk, actor=user),
+}
+assert set(ADMIN_CALLS) == {s.name for s in STEPS if s.admin}, "one admin action per step"
+for _step in STEPS:
+    if _step.admin:
+        setattr(ClaimAdmin, _step.key, _step_action(_step))
 
 
 class ClaimInline(ReadOnlyInline):
@@ -285,19 +290,52 @@ class ArticleAdmin(admin.ModelAdmin):
     def reextract(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         for article in queryset:
             try:
-                services.article_reextract(article_id=article.pk, actor=request.user)
+                articles.article_reextract(article_id=article.pk, actor=request.user)
             except errors.DeskError as exc:
                 messages.error(request, f"Article {article.pk}: {exc.message}")
 
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
+    """The verdict scale. Changes go through `research.rating_save` (editors only, audited,
+    refused where they would let a claim in review publish without a source)."""
+
     list_display = ("label", "swatch", "order", "rating_value", "is_unverifiable")
     prepopulated_fields = {"slug": ("label",)}
 
     @admin.display(description="Colour")
     def swatch(self, obj: Rating) -> str:
         return format_html('<span class="swatch">{}</span>', obj.colour)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_SCALE)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MANAGE_SCALE)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # verdicts keep their rating; a rating no longer used can be renamed
+
+    def save_model(self, request: HttpRequest, obj: Rating, form: Any, change: bool) -> None:
+        saved = research.rating_save(
+            rating_id=obj.pk if change else None,
+            actor=request.user,
+            values={name: form.cleaned_data[name] for name in form.changed_data or form.fields},
+        )
+        obj.pk = saved.pk
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except errors.DeskError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -375,7 +413,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return can(request.user, Action.MANAGE_INTEGRATIONS)
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
-        token, raw = services.api_token_create(
+        token, raw = integrations.api_token_create(
             name=form.cleaned_data["name"], scope=form.cleaned_data["scope"], actor=request.user
         )
         obj.pk = token.pk
@@ -384,7 +422,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            services.api_token_revoke(token_id=token.pk, actor=request.user)
+            integrations.api_token_revoke(token_id=token.pk, actor=request.user)
         messages.success(request, f"Revoked {queryset.count()} token(s).")
 
 
@@ -426,7 +464,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     @admin.action(description="Deliver the selected events again")
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset:
-            webhooks.redeliver(delivery_id=delivery.pk, actor=request.user)
+            integrations.webhook_redeliver(delivery_id=delivery.pk, actor=request.user)
         messages.success(request, f"Queued {queryset.count()} delivery(ies) again.")
 
 
@@ -460,6 +498,11 @@ class FactCheckAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: FactCheck, form: Any, change: bool) -> None:
+        archive_service.factcheck_set_rating(
+            factcheck_id=obj.pk, rating=form.cleaned_data["rating"], actor=request.user
+        )
 
 
 @admin.register(ClaimMatch)

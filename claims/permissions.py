@@ -27,7 +27,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
     MANAGE_INTEGRATIONS = "manage integrations"  # API tokens, webhooks
     LINK = "link repeats"  # confirm or reject a repeat, apply an earlier verdict
-    IMPORT_ARCHIVE = "import fact-checks"
+    IMPORT_ARCHIVE = "import fact-checks"  # and set an archived fact-check's desk rating
+    MANAGE_SCALE = "change the verdict scale"
 
 
 _EDITOR = frozenset({Role.EDITOR})
@@ -48,6 +49,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_INTEGRATIONS: _EDITOR,
     Action.LINK: _EDITOR,
     Action.IMPORT_ARCHIVE: _EDITOR,
+    Action.MANAGE_SCALE: _EDITOR,
 }
 
 

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from claims import errors, exports, services
+from claims import errors, exports, selectors
 from claims.charts import Bar, bars
 from claims.fetch import fetch_article
 from claims.ingest import article_text_from_string, article_text_from_upload, title_from_text
@@ -44,7 +44,10 @@ from claims.models import (
     Rating,
     SourceStance,
 )
-from claims.permissions import Action, Role, can, roles_of
+from claims.permissions import Action, can
+from claims.services import articles as article_service
+from claims.services import memory, people, research, workflow
+from claims.workflow import BY_NAME, available, step
 
 View = Callable[..., HttpResponseBase]
 
@@ -65,60 +68,19 @@ def desk_member(view: View) -> View:
 # --- queues ------------------------------------------------------------------------------
 
 
-def _threshold() -> float:
-    return settings.FACTCHECK_CHECKWORTHY_THRESHOLD
-
-
-QUEUES: dict[str, tuple[str, Callable[[Any, QuerySet[Claim]], QuerySet[Claim]]]] = {
-    "mine": (
-        "My claims",
-        lambda user, qs: qs.filter(
-            assignee=user, status__in=[ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW]
-        ).order_by("-score"),
-    ),
-    "unassigned": (
-        "Unassigned check-worthy",
-        lambda user, qs: qs.filter(
-            assignee__isnull=True, status=ClaimStatus.DETECTED, score__gte=_threshold()
-        ).order_by("-score", "id"),
-    ),
-    "review": (
-        "Awaiting review",
-        lambda user, qs: (
-            qs.filter(status=ClaimStatus.IN_REVIEW)
-            .exclude(verdict_by=user)
-            .exclude(submitted_by=user)
-            .order_by("updated_at")
-        ),
-    ),
-    "published": (
-        "Recently published",
-        lambda user, qs: qs.filter(status=ClaimStatus.PUBLISHED).order_by("-published_at"),
-    ),
-    "all": ("All claims", lambda user, qs: qs.order_by("-score", "id")),
-}
-
-
 def _filtered(request: HttpRequest, claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    params = request.GET
-    if params.get("status") in ClaimStatus.values:
-        claims = claims.filter(status=params["status"])
-    if params.get("kind") in ClaimKind.values:
-        claims = claims.filter(kind=params["kind"])
-    if params.get("rating"):
-        claims = claims.filter(rating__slug=params["rating"])
-    if params.get("article", "").isdigit():
-        claims = claims.filter(article_id=int(params["article"]))
-    if params.get("assignee"):
-        claims = claims.filter(assignee__username=params["assignee"])
-    try:
-        if params.get("score_min"):
-            claims = claims.filter(score__gte=float(params["score_min"]))
-    except ValueError:
-        messages.error(request, "The minimum score must be a number between 0 and 1.")
-    if params.get("q", "").strip():
-        claims = claims.filter(text__icontains=params["q"].replace("\x00", "").strip()[:200])
-    return claims
+    """The queue's filters (the API's FilterSet); a filter that does not parse is reported
+    and left out, the others still apply."""
+    filters = selectors.ClaimFilter(request.GET, queryset=claims)
+    if filters.is_valid():
+        return filters.qs
+    for name, problems in filters.errors.items():
+        messages.error(request, f"Filter {name}: {' '.join(problems)}")
+    valid = request.GET.copy()
+    for name in filters.errors:
+        valid.pop(name, None)
+    retry = selectors.ClaimFilter(valid, queryset=claims)
+    return retry.qs if retry.is_valid() else claims
 
 
 @desk_member
@@ -126,14 +88,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk(request)
     name = request.GET.get("queue", "unassigned")
-    if name not in QUEUES:
+    if name not in selectors.QUEUES:
         name = "unassigned"
-    title, pick = QUEUES[name]
+    title, pick = selectors.QUEUES[name]
     base = Claim.objects.select_related("article", "rating", "assignee")
     claims = _filtered(request, pick(request.user, base))
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     counts = {
-        key: pick_(request.user, Claim.objects.all()).count() for key, (_, pick_) in QUEUES.items()
+        key: pick_(request.user, Claim.objects.all()).count()
+        for key, (_, pick_) in selectors.QUEUES.items()
     }
     query = request.GET.copy()
     query.pop("page", None)
@@ -143,27 +106,29 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "title": title,
             "queue": name,
-            "queues": [(key, label, counts[key]) for key, (label, _) in QUEUES.items()],
+            "queues": [(key, label, counts[key]) for key, (label, _) in selectors.QUEUES.items()],
             "page": page,
             "query": query.urlencode(),
             "statuses": ClaimStatus.choices,
             "kinds": ClaimKind.choices,
             "ratings": Rating.objects.all(),
-            "members": services.desk_members(),
+            "members": selectors.desk_members(),
             "can_triage": can(request.user, Action.TRIAGE),
             "saved": request.user.saved_queues.all(),  # type: ignore[union-attr]
         },
     )
 
 
+BULK_STEPS = ("dismiss", "start-checking", "assign")
+
+
 def _bulk(request: HttpRequest) -> HttpResponse:
     """One action on many claims; each goes through its service and is audited."""
     action = request.POST.get("bulk_action", "")
-    needed = {"dismiss": Action.TRIAGE, "start-checking": Action.TRIAGE, "assign": Action.ASSIGN}
-    if action not in needed:
+    if action not in BULK_STEPS:
         messages.error(request, "Choose what to do with the selected claims.")
         return redirect(request.get_full_path())
-    if not can(request.user, needed[action]):
+    if not can(request.user, step(action).permission):
         return HttpResponseForbidden("Your role does not allow this.")
     assignee = None
     if request.POST.get("assignee"):
@@ -174,13 +139,13 @@ def _bulk(request: HttpRequest) -> HttpResponse:
             continue
         try:
             if action == "dismiss":
-                services.claim_dismiss(claim_id=int(pk), actor=request.user)
+                workflow.claim_dismiss(claim_id=int(pk), actor=request.user)
             elif action == "start-checking":
-                services.claim_start_checking(
+                workflow.claim_start_checking(
                     claim_id=int(pk), actor=request.user, assignee=assignee
                 )
             else:
-                services.claim_assign(claim_id=int(pk), actor=request.user, assignee=assignee)
+                workflow.claim_assign(claim_id=int(pk), actor=request.user, assignee=assignee)
             done += 1
         except errors.DeskError as exc:
             messages.error(request, f"Claim {pk}: {exc.message}")
@@ -231,7 +196,7 @@ def _article_context(article: Article) -> dict[str, Any]:
         "segments": _segments(article, claims),
         "extracting": article.extraction_status
         in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
-        "threshold": _threshold(),
+        "threshold": selectors.threshold(),
     }
 
 
@@ -276,7 +241,7 @@ def article_load(request: HttpRequest) -> HttpResponse:
         try:
             article_text = read()
             title = request.POST.get("title", "").strip() if len(sources) == 1 else ""
-            article, created = services.article_load(
+            article, created = article_service.article_load(
                 text=article_text,
                 loaded_by=request.user,
                 title=title or title_from_text(article_text.body, fallback=label),
@@ -301,13 +266,7 @@ def article_load(request: HttpRequest) -> HttpResponse:
 
 
 def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str, Any]:
-    user = request.user
-    roles = roles_of(user)
     body = claim.article.body
-    research = can(user, Action.RESEARCH) and (
-        Role.EDITOR in roles or claim.assignee_id == getattr(user, "pk", None)
-    )
-    status = claim.status
     return {
         "title": f"Claim {claim.pk}",
         "claim": claim,
@@ -318,24 +277,11 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "history": Event.objects.filter(claim=claim).select_related("actor"),
         "ratings": Rating.objects.all(),
         "stances": SourceStance.choices,
-        "members": services.desk_members(),
-        "earlier": services.earlier_verdict(claim),
+        "members": selectors.desk_members(),
+        "earlier": selectors.earlier_verdict(claim),
         "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
-        "can": {
-            "dismiss": can(user, Action.TRIAGE) and status == ClaimStatus.DETECTED,
-            "start_checking": can(user, Action.TRIAGE) and status == ClaimStatus.DETECTED,
-            "assign": can(user, Action.ASSIGN)
-            and status in (ClaimStatus.DETECTED, ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW),
-            "research": research and status in (ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW),
-            "verdict": research and status == ClaimStatus.CHECKING,
-            "submit": research and status == ClaimStatus.CHECKING,
-            "review": can(user, Action.PUBLISH) and status == ClaimStatus.IN_REVIEW,
-            "reopen": can(user, Action.REOPEN) and status == ClaimStatus.PUBLISHED,
-            "comment": can(user, Action.COMMENT),
-            "link": can(user, Action.LINK),
-            "apply_verdict": can(user, Action.LINK)
-            and status in (ClaimStatus.DETECTED, ClaimStatus.CHECKING),
-        },
+        # The buttons: one per step of claims.workflow that this user may take now.
+        "can": available(request.user, claim),
         **extra,
     }
 
@@ -346,105 +292,93 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/claim_detail.html", _claim_context(request, claim))
 
 
-ACTIONS: dict[str, Action] = {
-    "dismiss": Action.TRIAGE,
-    "start-checking": Action.TRIAGE,
-    "assign": Action.ASSIGN,
-    "verdict": Action.RESEARCH,
-    "submit": Action.SUBMIT,
-    "request-changes": Action.REQUEST_CHANGES,
-    "publish": Action.PUBLISH,
-    "reopen": Action.REOPEN,
-    "add-source": Action.RESEARCH,
-    "remove-source": Action.RESEARCH,
-    "comment": Action.COMMENT,
-    "confirm-match": Action.LINK,
-    "reject-match": Action.LINK,
-    "apply-verdict": Action.LINK,
-}
-
-
 def _version(request: HttpRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
 
 
+def _member(post: Any) -> Any:
+    return (
+        get_user_model().objects.filter(is_active=True, username=post.get("assignee", "")).first()
+    )
+
+
+def _id(post: Any, name: str) -> int:
+    value = post.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
+# What each step of claims.workflow reads from the posted form (the rules are in the services).
+Handler = Callable[[int, Any, Any, int | None], Any]
+HANDLERS: dict[str, Handler] = {
+    "dismiss": lambda pk, user, post, v: workflow.claim_dismiss(
+        claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=v
+    ),
+    "start-checking": lambda pk, user, post, v: workflow.claim_start_checking(
+        claim_id=pk, actor=user, assignee=_member(post), expected_version=v
+    ),
+    "assign": lambda pk, user, post, v: workflow.claim_assign(
+        claim_id=pk, actor=user, assignee=_member(post), expected_version=v
+    ),
+    "verdict": lambda pk, user, post, v: workflow.claim_set_verdict(
+        claim_id=pk,
+        actor=user,
+        rating=Rating.objects.filter(slug=post.get("rating", "")).first(),
+        summary=post.get("summary", ""),
+        claim_reviewed=post.get("claim_reviewed", ""),
+        expected_version=v,
+    ),
+    "submit": lambda pk, user, post, v: workflow.claim_submit(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+    "request-changes": lambda pk, user, post, v: workflow.claim_request_changes(
+        claim_id=pk, actor=user, comment=post.get("comment", ""), expected_version=v
+    ),
+    "publish": lambda pk, user, post, v: workflow.claim_publish(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+    "reopen": lambda pk, user, post, v: workflow.claim_reopen(
+        claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=v
+    ),
+    "add-source": lambda pk, user, post, v: research.source_add(
+        claim_id=pk,
+        actor=user,
+        url=post.get("url", ""),
+        title=post.get("source_title", ""),
+        publisher=post.get("publisher", ""),
+        excerpt=post.get("excerpt", ""),
+        stance=post.get("stance", SourceStance.CONTEXT),
+    ),
+    "remove-source": lambda pk, user, post, v: research.source_remove(
+        source_id=_id(post, "source"), actor=user
+    ),
+    "comment": lambda pk, user, post, v: research.comment_add(
+        claim_id=pk, actor=user, body=post.get("body", "")
+    ),
+    "confirm-match": lambda pk, user, post, v: memory.match_confirm(
+        match_id=_id(post, "match"), claim_id=pk, actor=user, expected_version=v
+    ),
+    "reject-match": lambda pk, user, post, v: memory.match_reject(
+        match_id=_id(post, "match"), claim_id=pk, actor=user, expected_version=v
+    ),
+    "apply-verdict": lambda pk, user, post, v: memory.claim_apply_verdict(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+}
+assert set(HANDLERS) == set(BY_NAME), "every workflow step has a dashboard handler"
+
+
 @require_POST
 @desk_member
 def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS:
+    """One step of claims.workflow on one claim, from the claim page's buttons."""
+    if action not in BY_NAME:
         return HttpResponse("No such action.", status=404)
-    if not can(request.user, ACTIONS[action]):
+    if not can(request.user, step(action).permission):
         return HttpResponseForbidden("Your role does not allow this.")
     post = request.POST
-    version = _version(request)
-    user = request.user
-    members = get_user_model().objects.filter(is_active=True)
     try:
-        if action == "dismiss":
-            services.claim_dismiss(
-                claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=version
-            )
-        elif action == "start-checking":
-            assignee = members.filter(username=post.get("assignee", "")).first()
-            services.claim_start_checking(
-                claim_id=pk, actor=user, assignee=assignee, expected_version=version
-            )
-        elif action == "assign":
-            assignee = members.filter(username=post.get("assignee", "")).first()
-            services.claim_assign(
-                claim_id=pk, actor=user, assignee=assignee, expected_version=version
-            )
-        elif action == "verdict":
-            rating = Rating.objects.filter(slug=post.get("rating", "")).first()
-            services.claim_set_verdict(
-                claim_id=pk,
-                actor=user,
-                rating=rating,
-                summary=post.get("summary", ""),
-                claim_reviewed=post.get("claim_reviewed", ""),
-                expected_version=version,
-            )
-        elif action == "submit":
-            services.claim_submit(claim_id=pk, actor=user, expected_version=version)
-        elif action == "request-changes":
-            services.claim_request_changes(
-                claim_id=pk, actor=user, comment=post.get("comment", ""), expected_version=version
-            )
-        elif action == "publish":
-            services.claim_publish(claim_id=pk, actor=user, expected_version=version)
-        elif action == "reopen":
-            services.claim_reopen(
-                claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=version
-            )
-        elif action == "add-source":
-            services.source_add(
-                claim_id=pk,
-                actor=user,
-                url=post.get("url", ""),
-                title=post.get("source_title", ""),
-                publisher=post.get("publisher", ""),
-                excerpt=post.get("excerpt", ""),
-                stance=post.get("stance", SourceStance.CONTEXT),
-            )
-        elif action == "remove-source":
-            source_id = post.get("source", "")
-            services.source_remove(
-                source_id=int(source_id) if source_id.isdigit() else 0, actor=user
-            )
-        elif action == "comment":
-            services.comment_add(claim_id=pk, actor=user, body=post.get("body", ""))
-        elif action in ("confirm-match", "reject-match"):
-            match_id = post.get("match", "")
-            decide = services.match_confirm if action == "confirm-match" else services.match_reject
-            decide(
-                match_id=int(match_id) if match_id.isdigit() else 0,
-                claim_id=pk,
-                actor=user,
-                expected_version=version,
-            )
-        elif action == "apply-verdict":
-            services.claim_apply_verdict(claim_id=pk, actor=user, expected_version=version)
+        HANDLERS[action](pk, request.user, post, _version(request))
     except errors.PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except errors.NotFound as exc:
@@ -470,7 +404,7 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def past_verdicts(request: HttpRequest) -> HttpResponse:
     """Search the desk's published verdicts and its imported archive by what a claim says."""
     text = request.GET.get("q", "").strip()[:2000]
-    results = services.past_verdicts_search(text=text, actor=request.user, limit=20) if text else []
+    results = memory.past_verdicts_search(text=text, actor=request.user, limit=20) if text else []
     return render(
         request,
         "claims/past_verdicts.html",
@@ -519,7 +453,7 @@ def claims_report(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in REPORT_FORMATS:
         return HttpResponse("Formats: csv, xlsx, json, pdf.", status=404)
     name = request.GET.get("queue", "all")
-    pick = QUEUES.get(name, QUEUES["all"])[1]
+    pick = selectors.QUEUES.get(name, selectors.QUEUES["all"])[1]
     claims = _filtered(request, pick(request.user, Claim.objects.all())).order_by(
         "article_id", "start"
     )
@@ -544,7 +478,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         Notification.objects.filter(user_id=int(request.user.pk or 0)).select_related("claim")[:100]
     )
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        people.notifications_mark_read(user=request.user)
         return redirect("desk:notifications")
     return render(request, "claims/notifications.html", {"title": "Notifications", "items": items})
 
@@ -555,7 +489,7 @@ def saved_queue_save(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.TRIAGE):
         return HttpResponseForbidden("Only editors save queues.")
     try:
-        services.saved_queue_save(
+        people.saved_queue_save(
             owner=request.user,
             name=request.POST.get("name", ""),
             query=request.POST.get("query", ""),

@@ -15,9 +15,9 @@ app.autodiscover_tasks()
 @signals.worker_ready.connect
 def _requeue_lost_work(**kwargs: object) -> None:
     """When a worker starts (after an outage, say), queue what the queue lost meanwhile."""
-    from claims import services
+    from claims.services import articles
 
     try:
-        services.articles_requeue()
+        articles.articles_requeue()
     except Exception:  # never keep a worker from starting
         logging.getLogger(__name__).exception("Could not requeue lost extractions")

@@ -288,6 +288,8 @@ LOGGING = {
 # Factcheck's own settings.
 FACTCHECK_NEWSROOM_NAME = os.environ.get("FACTCHECK_NEWSROOM_NAME", "Factcheck Desk")
 FACTCHECK_NEWSROOM_URL = os.environ.get("FACTCHECK_NEWSROOM_URL", "http://127.0.0.1:8000/")
+# Where the desk's dashboard is served: links in notification e-mails.
+FACTCHECK_DASHBOARD_URL = os.environ.get("FACTCHECK_DASHBOARD_URL", "http://127.0.0.1:8000/")
 # Largest article accepted, in bytes of input (file, paste or API body).
 FACTCHECK_MAX_ARTICLE_BYTES = env_int("FACTCHECK_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 1024 * 1024

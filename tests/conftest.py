@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from claims import services
 from claims.permissions import Role
+from claims.services import people
 from factcheck.celery import app as celery_app
 from tests.factories import UserFactory
 
@@ -37,7 +37,7 @@ def eager_celery() -> Iterator[None]:
 def _persona(username: str, role: Role | None) -> Any:
     user = UserFactory(username=username)
     if role is not None:
-        services.user_set_role(user=user, role=role)
+        people.user_set_role(user=user, role=role)
     return user
 
 

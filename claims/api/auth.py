@@ -15,7 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from claims import security
 from claims.models import AccessKind, ApiToken
 from claims.permissions import TokenClient
-from claims.services import token_hash
+from claims.services.integrations import token_hash
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):

@@ -228,7 +228,7 @@ class ClaimDetailOut(ClaimListOut):
 
     @extend_schema_field(VerdictOut(allow_null=True))
     def get_earlier_verdict(self, claim: Claim) -> dict[str, Any] | None:
-        from claims.services import earlier_verdict
+        from claims.selectors import earlier_verdict
 
         verdict = earlier_verdict(claim)
         return VerdictOut(verdict).data if verdict else None

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -17,10 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims import services
+from claims import selectors
 from claims.api import serializers as out
 from claims.api.errors import error_response
-from claims.api.filters import ClaimFilter
 from claims.fetch import fetch_article
 from claims.ingest import article_text_from_string, max_bytes
 from claims.models import (
@@ -35,6 +33,9 @@ from claims.models import (
     WebhookSubscription,
 )
 from claims.permissions import Action, can
+from claims.services import articles as article_service
+from claims.services import integrations, memory, research, workflow
+from claims.workflow import STEPS, step
 
 # --- plumbing ----------------------------------------------------------------------------
 
@@ -192,14 +193,14 @@ class ArticleListCreateApi(DeskApi):
         values = data.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
         if key:
-            existing = Article.objects.filter(idempotency_key=key).first()
+            existing = article_service.article_for_key(idempotency_key=key, loaded_by=request.user)
             if existing is not None:
                 return self._respond(existing, created=False)
         if values["body"].strip():
             text = article_text_from_string(values["body"])
         else:
             text = fetch_article(values["url"])
-        article, created = services.article_load(
+        article, created = article_service.article_load(
             text=text,
             loaded_by=request.user,
             title=values["title"],
@@ -250,7 +251,7 @@ class ClaimListApi(DeskApi):
         ],
     )
     def get(self, request: Request) -> Response:
-        filtered = ClaimFilter(request.query_params, queryset=_claim_queryset())
+        filtered = selectors.ClaimFilter(request.query_params, queryset=_claim_queryset())
         if not filtered.is_valid():
             raise serializers.ValidationError(filtered.errors)
         paginator = ClaimCursor()
@@ -319,32 +320,29 @@ class MatchIn(serializers.Serializer):
 
 Transition = Callable[[int, Any, dict[str, Any], int | None], Any]
 
-TRANSITIONS: dict[str, tuple[Action, type[serializers.Serializer], Transition]] = {
+# What each API step of claims.workflow reads from the request body (rules: the services).
+TRANSITIONS: dict[str, tuple[type[serializers.Serializer], Transition]] = {
     "dismiss": (
-        Action.TRIAGE,
         ReasonIn,
-        lambda pk, user, d, v: services.claim_dismiss(
+        lambda pk, user, d, v: workflow.claim_dismiss(
             claim_id=pk, actor=user, reason=d["reason"], expected_version=v
         ),
     ),
     "start-checking": (
-        Action.TRIAGE,
         AssigneeIn,
-        lambda pk, user, d, v: services.claim_start_checking(
+        lambda pk, user, d, v: workflow.claim_start_checking(
             claim_id=pk, actor=user, assignee=_user(d["assignee"]), expected_version=v
         ),
     ),
     "assign": (
-        Action.ASSIGN,
         AssigneeIn,
-        lambda pk, user, d, v: services.claim_assign(
+        lambda pk, user, d, v: workflow.claim_assign(
             claim_id=pk, actor=user, assignee=_user(d["assignee"]), expected_version=v
         ),
     ),
     "verdict": (
-        Action.RESEARCH,
         VerdictIn,
-        lambda pk, user, d, v: services.claim_set_verdict(
+        lambda pk, user, d, v: workflow.claim_set_verdict(
             claim_id=pk,
             actor=user,
             rating=_rating(d["rating"]),
@@ -354,51 +352,45 @@ TRANSITIONS: dict[str, tuple[Action, type[serializers.Serializer], Transition]] 
         ),
     ),
     "submit": (
-        Action.SUBMIT,
         EmptyIn,
-        lambda pk, user, d, v: services.claim_submit(claim_id=pk, actor=user, expected_version=v),
+        lambda pk, user, d, v: workflow.claim_submit(claim_id=pk, actor=user, expected_version=v),
     ),
     "request-changes": (
-        Action.REQUEST_CHANGES,
         CommentIn,
-        lambda pk, user, d, v: services.claim_request_changes(
+        lambda pk, user, d, v: workflow.claim_request_changes(
             claim_id=pk, actor=user, comment=d["comment"], expected_version=v
         ),
     ),
     "publish": (
-        Action.PUBLISH,
         EmptyIn,
-        lambda pk, user, d, v: services.claim_publish(claim_id=pk, actor=user, expected_version=v),
+        lambda pk, user, d, v: workflow.claim_publish(claim_id=pk, actor=user, expected_version=v),
     ),
     "reopen": (
-        Action.REOPEN,
         ReasonIn,
-        lambda pk, user, d, v: services.claim_reopen(
+        lambda pk, user, d, v: workflow.claim_reopen(
             claim_id=pk, actor=user, reason=d["reason"], expected_version=v
         ),
     ),
     "confirm-match": (
-        Action.LINK,
         MatchIn,
-        lambda pk, user, d, v: services.match_confirm(
+        lambda pk, user, d, v: memory.match_confirm(
             match_id=d["match"], claim_id=pk, actor=user, expected_version=v
         ),
     ),
     "reject-match": (
-        Action.LINK,
         MatchIn,
-        lambda pk, user, d, v: services.match_reject(
+        lambda pk, user, d, v: memory.match_reject(
             match_id=d["match"], claim_id=pk, actor=user, expected_version=v
         ),
     ),
     "apply-verdict": (
-        Action.LINK,
         EmptyIn,
-        lambda pk, user, d, v: services.claim_apply_verdict(
+        lambda pk, user, d, v: memory.claim_apply_verdict(
             claim_id=pk, actor=user, expected_version=v
         ),
     ),
 }
+assert set(TRANSITIONS) == {s.name for s in STEPS if s.api}, "one endpoint per API step"
 
 
 class ClaimTransitionApi(DeskApi):
@@ -407,11 +399,11 @@ class ClaimTransitionApi(DeskApi):
     transition = ""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        self.actions = {"POST": TRANSITIONS[self.transition][0]}
+        self.actions = {"POST": step(self.transition).permission}
         super().initial(request, *args, **kwargs)
 
     def post(self, request: Request, pk: int) -> Response:
-        _, input_class, call = TRANSITIONS[self.transition]
+        input_class, call = TRANSITIONS[self.transition]
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         expected = _if_match(request)
@@ -435,7 +427,7 @@ class ClaimTransitionApi(DeskApi):
 
 
 def transition_view(name: str) -> Any:
-    input_class = TRANSITIONS[name][1]
+    input_class = TRANSITIONS[name][0]
 
     def post(self: ClaimTransitionApi, request: Request, pk: int) -> Response:
         return ClaimTransitionApi.post(self, request, pk)
@@ -478,7 +470,7 @@ class PastVerdictSearchApi(DeskApi):
             limit = min(50, max(1, int(request.query_params.get("limit", "10"))))
         except ValueError:
             raise serializers.ValidationError({"limit": ["A whole number, 1-50."]}) from None
-        results = services.past_verdicts_search(text=text, actor=request.user, limit=limit)
+        results = memory.past_verdicts_search(text=text, actor=request.user, limit=limit)
         return Response(out.PastVerdictOut(results, many=True).data)
 
 
@@ -501,7 +493,7 @@ class SourceCreateApi(DeskApi):
     def post(self, request: Request, pk: int) -> Response:
         data = SourceIn(data=request.data)
         data.is_valid(raise_exception=True)
-        source = services.source_add(
+        source = research.source_add(
             claim_id=pk,
             actor=request.user,
             expected_version=_if_match(request),
@@ -515,7 +507,7 @@ class SourceDeleteApi(DeskApi):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        services.source_remove(
+        research.source_remove(
             source_id=pk, actor=request.user, expected_version=_if_match(request)
         )
         return Response(status=204)
@@ -530,7 +522,7 @@ class CommentCreateApi(DeskApi):
     )
     def post(self, request: Request, pk: int) -> Response:
         body = serializers.CharField(max_length=20000).run_validation(request.data.get("body", ""))
-        comment = services.comment_add(claim_id=pk, actor=request.user, body=body)
+        comment = research.comment_add(claim_id=pk, actor=request.user, body=body)
         return Response(out.CommentOut(comment).data, status=201)
 
 
@@ -543,59 +535,13 @@ class RatingListApi(DeskApi):
 # --- ClaimReview -------------------------------------------------------------------------
 
 
-def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
-    """schema.org ClaimReview JSON-LD for a published claim."""
-    rating = claim.rating
-    review_rating: dict[str, Any] = {
-        "@type": "Rating",
-        "alternateName": rating.label if rating else "",
-    }
-    if rating is not None and rating.rating_value is not None:
-        review_rating.update(
-            ratingValue=rating.rating_value,
-            bestRating=scale["best"],
-            worstRating=scale["worst"],
-        )
-    short = claim.claim_reviewed or (claim.text if len(claim.text) < 75 else claim.text[:73] + "…")
-    item: dict[str, Any] = {"@type": "Claim"}
-    if claim.claimant:
-        item["author"] = {"@type": "Person", "name": claim.claimant}
-    if claim.article.url:
-        item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
-    if claim.article.published_at:
-        item["datePublished"] = claim.article.published_at.date().isoformat()
-    template = settings.FACTCHECK_FACTCHECK_URL_TEMPLATE
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": template.format(id=claim.pk),
-        "claimReviewed": short,
-        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
-        "author": {
-            "@type": "Organization",
-            "name": settings.FACTCHECK_NEWSROOM_NAME,
-            "url": settings.FACTCHECK_NEWSROOM_URL,
-        },
-        "reviewRating": review_rating,
-        "itemReviewed": item,
-        "reviewBody": claim.summary,
-    }
-
-
-def _scale() -> dict[str, Any]:
-    values = Rating.objects.filter(rating_value__isnull=False).aggregate(
-        best=Max("rating_value"), worst=Min("rating_value")
-    )
-    return values
-
-
 class ClaimReviewApi(DeskApi):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
         claim = get_object_or_404(
             Claim.objects.select_related("rating", "article"), pk=pk, status=ClaimStatus.PUBLISHED
         )
-        response = Response(claim_review(claim, _scale()))
+        response = Response(selectors.claim_review(claim, selectors.rating_scale()))
         response["Content-Type"] = "application/ld+json"
         return response
 
@@ -614,8 +560,8 @@ class ClaimReviewFeedApi(DeskApi):
         paginator = Cursor()
         paginator.ordering = "-published_at"
         page = paginator.paginate_queryset(claims, request, view=self) or []
-        scale = _scale()
-        return paginator.get_paginated_response([claim_review(c, scale) for c in page])
+        scale = selectors.rating_scale()
+        return paginator.get_paginated_response([selectors.claim_review(c, scale) for c in page])
 
 
 # --- webhooks ----------------------------------------------------------------------------
@@ -651,7 +597,9 @@ class WebhookListCreateApi(DeskApi):
     def post(self, request: Request) -> Response:
         data = WebhookIn(data=request.data)
         data.is_valid(raise_exception=True)
-        subscription, secret = services.webhook_subscribe(actor=request.user, **data.validated_data)
+        subscription, secret = integrations.webhook_subscribe(
+            actor=request.user, **data.validated_data
+        )
         # The secret is shown once, here; it signs every delivery.
         return Response({**WebhookOut(subscription).data, "secret": secret}, status=201)
 
@@ -661,5 +609,5 @@ class WebhookDeleteApi(DeskApi):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        services.webhook_unsubscribe(subscription_id=pk, actor=request.user)
+        integrations.webhook_unsubscribe(subscription_id=pk, actor=request.user)
         return Response(status=204)

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from claims import services
+from claims.services import integrations
 
 
 @pytest.fixture
@@ -20,9 +20,9 @@ def _session(user: Any) -> APIClient:
 
 
 def _token(scope: str, *, revoked: bool = False) -> APIClient:
-    token, raw = services.api_token_create(name=f"cms-{scope}", scope=scope)
+    token, raw = integrations.api_token_create(name=f"cms-{scope}", scope=scope)
     if revoked:
-        services.api_token_revoke(token_id=token.pk)
+        integrations.api_token_revoke(token_id=token.pk)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client

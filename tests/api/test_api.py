@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from claims import services
+from claims import selectors
 from claims.models import ApiToken, Article, Claim, ClaimStatus, Event
+from claims.services import integrations, research, workflow
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, rating
 
 BODY = (
@@ -27,7 +28,7 @@ def editor_api(editor: Any) -> APIClient:
 
 @pytest.fixture
 def writer(db: None) -> APIClient:
-    _, raw = services.api_token_create(name="cms", scope="write")
+    _, raw = integrations.api_token_create(name="cms", scope="write")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
@@ -176,9 +177,9 @@ def test_claim_list_queries_do_not_grow_with_rows(
 ) -> None:
     for _ in range(rows):
         claim = ClaimFactory(article=ArticleFactory())
-        services.claim_assign(
+        workflow.claim_assign(
             claim_id=claim.pk,
-            actor=services.desk_members().get(username="editor"),
+            actor=selectors.desk_members().get(username="editor"),
             assignee=checker,
         )
     with django_assert_max_num_queries(6):
@@ -189,11 +190,11 @@ def test_claim_list_queries_do_not_grow_with_rows(
 def test_claim_detail_has_sources_comments_history_and_etag(
     editor_api: APIClient, editor: Any, checker: Any, django_assert_max_num_queries: Any
 ) -> None:
-    claim = services.claim_start_checking(
+    claim = workflow.claim_start_checking(
         claim_id=ClaimFactory().pk, actor=editor, assignee=checker
     )
     SourceFactory(claim=claim)
-    services.comment_add(claim_id=claim.pk, actor=checker, body="On it")
+    research.comment_add(claim_id=claim.pk, actor=checker, body="On it")
     with django_assert_max_num_queries(10):
         response = editor_api.get(f"/api/v1/claims/{claim.pk}/")
     data = response.json()
@@ -212,11 +213,11 @@ def test_claim_detail_has_sources_comments_history_and_etag(
 def test_stale_if_match_is_412_with_the_current_state(
     editor_api: APIClient, editor: Any, checker: Any
 ) -> None:
-    claim = services.claim_start_checking(
+    claim = workflow.claim_start_checking(
         claim_id=ClaimFactory().pk, actor=editor, assignee=checker
     )
     seen = f'"v{claim.version}"'
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=checker, rating=rating("true"), summary="Mine"
     )
     response = editor_api.post(
@@ -282,20 +283,20 @@ def test_claimreview_json_ld(editor: Any, editor2: Any, checker: Any, settings: 
     settings.FACTCHECK_NEWSROOM_NAME = "Harbour Gazette"
     article = ArticleFactory(url="https://news.example.org/bridge")
     claim = ClaimFactory(article=article, claimant="Maria Okafor")
-    services.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
+    workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
     SourceFactory(claim=claim)
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk,
         actor=checker,
         rating=rating("mostly-false"),
         summary="The budget shows £24m.",
         claim_reviewed="Bridge repairs cost £48m",
     )
-    services.claim_submit(claim_id=claim.pk, actor=checker)
+    workflow.claim_submit(claim_id=claim.pk, actor=checker)
     client = APIClient()
     client.force_login(editor)
     assert client.get(f"/api/v1/claims/{claim.pk}/claimreview/").status_code == 404
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
     data = client.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()
     assert data["@type"] == "ClaimReview"
     assert data["claimReviewed"] == "Bridge repairs cost £48m"
@@ -330,8 +331,8 @@ def test_throttling_per_token_gives_429(db: None, settings: Any) -> None:
 
     ClientRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
-        _, raw = services.api_token_create(name="busy", scope="read")
-        _, other = services.api_token_create(name="calm", scope="read")
+        _, raw = integrations.api_token_create(name="busy", scope="read")
+        _, other = integrations.api_token_create(name="calm", scope="read")
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         codes = [client.get("/api/v1/ratings/").status_code for _ in range(4)]
@@ -360,7 +361,7 @@ def test_create_api_token_command_prints_the_token_last(db: None, capsys: Any) -
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert client.get("/api/v1/ratings/").status_code == 200
-    services.api_token_revoke(token_id=token.pk)
+    integrations.api_token_revoke(token_id=token.pk)
     assert client.get("/api/v1/ratings/").status_code == 401
 
 
@@ -400,7 +401,7 @@ def test_the_fast_claim_list_rows_equal_the_serializer(editor: Any, checker: Any
 
     ClaimFactory()
     assigned = ClaimFactory(quantities=[{"text": "48", "value": 48, "unit": "x", "bound": None}])
-    services.claim_start_checking(claim_id=assigned.pk, actor=editor, assignee=checker)
+    workflow.claim_start_checking(claim_id=assigned.pk, actor=editor, assignee=checker)
     empty = ClaimFactory(quantities=[])
     claims = list(Claim.objects.select_related("rating", "assignee").order_by("pk"))
     assert empty in claims

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from claims import services
 from claims.models import Claim
+from claims.services import workflow
 from tests.factories import ClaimFactory, SourceFactory, rating
 
 PERSONAS = [
@@ -28,7 +28,7 @@ def _user(name: str) -> Any:
 
 def _checking() -> Claim:
     claim = ClaimFactory()
-    return services.claim_start_checking(
+    return workflow.claim_start_checking(
         claim_id=claim.pk, actor=_user("editor2"), assignee=_user("checker")
     )
 
@@ -36,18 +36,18 @@ def _checking() -> Claim:
 def _drafted() -> Claim:
     claim = _checking()
     SourceFactory(claim=claim)
-    return services.claim_set_verdict(
+    return workflow.claim_set_verdict(
         claim_id=claim.pk, actor=_user("checker"), rating=rating("false"), summary="Wrong."
     )
 
 
 def _in_review() -> Claim:
-    return services.claim_submit(claim_id=_drafted().pk, actor=_user("checker"))
+    return workflow.claim_submit(claim_id=_drafted().pk, actor=_user("checker"))
 
 
 def _published() -> Claim:
     claim = _in_review()
-    return services.claim_publish(claim_id=claim.pk, actor=_user("editor2"))
+    return workflow.claim_publish(claim_id=claim.pk, actor=_user("editor2"))
 
 
 COUNTER = iter(range(10**6))

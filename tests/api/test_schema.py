@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from claims import services
 from claims.api.auth import ClientRateThrottle
+from claims.services import integrations
 from tests.factories import ClaimFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def test_schemathesis_finds_no_server_error(
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "100000/minute"})
     for _ in range(3):
         ClaimFactory()
-    _, raw = services.api_token_create(name="fuzz", scope="write")
+    _, raw = integrations.api_token_create(name="fuzz", scope="write")
     result = subprocess.run(
         [
             sys.executable,

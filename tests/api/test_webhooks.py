@@ -4,14 +4,19 @@ any connection when they point into private or loopback networks."""
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 import urllib3
+from django.utils import timezone
 
-from claims import errors, fetch, services, webhooks
+from claims import errors, fetch
 from claims.models import DeliveryStatus, WebhookDelivery
+from claims.services import integrations, workflow
+from claims.webhooks import delivery as webhook_delivery
+from claims.webhooks import signing
 from tests.factories import ClaimFactory, SourceFactory, rating
 
 SECRET = "receiver-secret-for-tests"
@@ -31,13 +36,13 @@ class Receiver:
                 receiver.received.append(
                     {
                         "body": body,
-                        "valid": webhooks.verify(
+                        "valid": signing.verify(
                             SECRET,
-                            self.headers[webhooks.TIMESTAMP_HEADER],
+                            self.headers[signing.TIMESTAMP_HEADER],
                             body,
-                            self.headers[webhooks.SIGNATURE_HEADER],
+                            self.headers[signing.SIGNATURE_HEADER],
                         ),
-                        "event": self.headers[webhooks.EVENT_HEADER],
+                        "event": self.headers[signing.EVENT_HEADER],
                     }
                 )
                 self.send_response(receiver.status)
@@ -65,15 +70,15 @@ def receiver(settings: Any) -> Iterator[Receiver]:
 
 
 def _publish(editor: Any, editor2: Any, checker: Any) -> Any:
-    claim = services.claim_start_checking(
+    claim = workflow.claim_start_checking(
         claim_id=ClaimFactory().pk, actor=editor, assignee=checker
     )
     SourceFactory(claim=claim)
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=checker, rating=rating("true"), summary="Yes."
     )
-    services.claim_submit(claim_id=claim.pk, actor=checker)
-    return services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_submit(claim_id=claim.pk, actor=checker)
+    return workflow.claim_publish(claim_id=claim.pk, actor=editor2)
 
 
 def test_signed_webhook_reaches_a_real_receiver_on_publish(
@@ -83,7 +88,7 @@ def test_signed_webhook_reaches_a_real_receiver_on_publish(
     checker: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    services.webhook_subscribe(
+    integrations.webhook_subscribe(
         url=receiver.url, events=["claim.published"], actor=editor, secret=SECRET
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,12 +112,12 @@ def test_tampered_or_stale_signatures_do_not_verify() -> None:
     import time
 
     now = str(int(time.time()))
-    good = webhooks.sign(SECRET, now, body)
-    assert webhooks.verify(SECRET, now, body, good)
-    assert not webhooks.verify(SECRET, now, body + b" ", good)
-    assert not webhooks.verify("other", now, body, good)
+    good = signing.sign(SECRET, now, body)
+    assert signing.verify(SECRET, now, body, good)
+    assert not signing.verify(SECRET, now, body + b" ", good)
+    assert not signing.verify("other", now, body, good)
     old = str(int(time.time()) - 3600)
-    assert not webhooks.verify(SECRET, old, body, webhooks.sign(SECRET, old, body))
+    assert not signing.verify(SECRET, old, body, signing.sign(SECRET, old, body))
 
 
 def test_receiver_down_retries_with_backoff_then_fails_then_redelivers(
@@ -125,19 +130,25 @@ def test_receiver_down_retries_with_backoff_then_fails_then_redelivers(
         spare.bind(("127.0.0.1", 0))
         port = spare.getsockname()[1]
     url = f"http://127.0.0.1:{port}/hook"
-    services.webhook_subscribe(url=url, events=["article.extracted"], actor=editor, secret=SECRET)
-    webhooks.queue_event("article.extracted", {"article": {"id": 1}})
+    integrations.webhook_subscribe(
+        url=url, events=["article.extracted"], actor=editor, secret=SECRET
+    )
+    webhook_delivery.record("article.extracted", {"article": {"id": 1}})
     delivery = WebhookDelivery.objects.get()
-    first = webhooks.attempt_delivery(delivery.pk)
+    first = webhook_delivery.attempt_delivery(delivery.pk)
     assert first.status == DeliveryStatus.PENDING
     assert first.attempts == 1 and "Could not reach" in first.last_error
-    waits = [webhooks.backoff_seconds(n) for n in (1, 2, 3)]
+    waits = [webhook_delivery.backoff_seconds(n) for n in (1, 2, 3)]
     assert waits == [10, 20, 40]
-    second = webhooks.attempt_delivery(delivery.pk)
-    assert second.status == DeliveryStatus.PENDING
-    third = webhooks.attempt_delivery(delivery.pk)
+    early = webhook_delivery.attempt_delivery(delivery.pk)  # not due yet: nothing is sent
+    assert not early.claimed and early.attempts == 1
+    later = timezone.now() + timedelta(hours=1)
+    second = webhook_delivery.attempt_delivery(delivery.pk, now=later)
+    assert second.claimed and second.status == DeliveryStatus.PENDING
+    third = webhook_delivery.attempt_delivery(delivery.pk, now=later + timedelta(hours=1))
     assert third.status == DeliveryStatus.FAILED and third.attempts == 3
-    assert webhooks.attempt_delivery(delivery.pk).attempts == 3  # failed stays failed
+    again_later = later + timedelta(hours=2)
+    assert webhook_delivery.attempt_delivery(delivery.pk, now=again_later).attempts == 3
 
     server = Receiver()
     try:
@@ -145,7 +156,7 @@ def test_receiver_down_retries_with_backoff_then_fails_then_redelivers(
 
         WebhookSubscription.objects.update(url=server.url)
         with django_capture_on_commit_callbacks(execute=True):
-            again = webhooks.redeliver(delivery_id=delivery.pk, actor=editor)
+            again = integrations.webhook_redeliver(delivery_id=delivery.pk, actor=editor)
         again.refresh_from_db()
         assert again.status == DeliveryStatus.SUCCEEDED
         assert server.received and server.received[0]["valid"]
@@ -155,10 +166,12 @@ def test_receiver_down_retries_with_backoff_then_fails_then_redelivers(
 
 def test_redeliver_is_for_editors_only(checker: Any, editor: Any, settings: Any) -> None:
     settings.FACTCHECK_ALLOW_PRIVATE_URLS = True
-    services.webhook_subscribe(url="http://127.0.0.1:9/x", events=["claim.published"], actor=editor)
-    webhooks.queue_event("claim.published", {"claim": {"id": 1}})
+    integrations.webhook_subscribe(
+        url="http://127.0.0.1:9/x", events=["claim.published"], actor=editor
+    )
+    webhook_delivery.record("claim.published", {"claim": {"id": 1}})
     with pytest.raises(errors.PermissionDenied):
-        webhooks.redeliver(delivery_id=WebhookDelivery.objects.get().pk, actor=checker)
+        integrations.webhook_redeliver(delivery_id=WebhookDelivery.objects.get().pk, actor=checker)
 
 
 # --- refusing private and loopback targets before connecting -----------------------------
@@ -209,7 +222,7 @@ def test_webhook_subscription_to_private_address_is_refused(
     settings.FACTCHECK_ALLOW_PRIVATE_URLS = False
     for url in ("http://127.0.0.1:8080/hook", "http://10.1.2.3/hook", "http://169.254.169.254/"):
         with pytest.raises(errors.InvalidInput):
-            services.webhook_subscribe(url=url, events=["claim.published"], actor=editor)
+            integrations.webhook_subscribe(url=url, events=["claim.published"], actor=editor)
 
 
 def test_api_article_url_pointing_inside_is_400(

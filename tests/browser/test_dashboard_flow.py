@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from claims import services
 from claims.ingest import article_text_from_string
 from claims.models import Claim, ClaimStatus
+from claims.services import articles
 from tests.factories import ArticleFactory
 
 pytestmark = [
@@ -111,7 +111,7 @@ def test_from_loading_to_publication(
     assert editor.is_visible("text=Finding claims")
     _shot(editor, "article-extracting")
     editor.evaluate("window.stayedOnPage = true")
-    services.article_extract(article_id=article.pk)
+    articles.article_extract(article_id=article.pk)
     editor.wait_for_selector("a.claim", timeout=15000)
     assert editor.evaluate("window.stayedOnPage === true"), "the page reloaded"
     assert not editor.is_visible("text=Finding claims")
@@ -192,8 +192,8 @@ def test_from_loading_to_publication(
 
 
 def test_viewer_cannot_act(browser: Any, live_server: Any, people: dict[str, Any]) -> None:
-    article, _ = services.article_load(text=article_text_from_string(ARTICLE), title="Bridge")
-    services.article_extract(article_id=article.pk)
+    article, _ = articles.article_load(text=article_text_from_string(ARTICLE), title="Bridge")
+    articles.article_extract(article_id=article.pk)
     claim = Claim.objects.filter(article=article).first()
     assert claim is not None
     viewer = _login(browser, live_server, "viewer")

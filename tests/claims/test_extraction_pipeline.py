@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from claims import services
 from claims.ingest import article_text_from_string, article_text_from_upload
 from claims.models import Article, Claim, ClaimStatus, Event, ExtractionStatus
+from claims.services import articles as article_service
+from claims.services import research, workflow
 from factcheck.celery import app as celery_app
 from tests.conftest import SAMPLE_ARTICLES
 from tests.factories import rating
@@ -27,7 +28,7 @@ BODY = (
 
 
 def _load(body: str = BODY, **kwargs: Any) -> Article:
-    article, created = services.article_load(text=article_text_from_string(body), **kwargs)
+    article, created = article_service.article_load(text=article_text_from_string(body), **kwargs)
     assert created
     article.refresh_from_db()
     return article
@@ -76,17 +77,17 @@ def test_extracting_again_duplicates_nothing_and_keeps_touched_claims(
     article = load()
     claims = list(article.claims.order_by("start"))
     touched = claims[0]
-    services.claim_start_checking(claim_id=touched.pk, actor=editor, assignee=checker)
-    services.claim_set_verdict(
+    workflow.claim_start_checking(claim_id=touched.pk, actor=editor, assignee=checker)
+    workflow.claim_set_verdict(
         claim_id=touched.pk, actor=checker, rating=rating("true"), summary="Checked."
     )
     commented = claims[1]
-    services.comment_add(claim_id=commented.pk, actor=checker, body="Worth a look")
+    research.comment_add(claim_id=commented.pk, actor=checker, body="Worth a look")
     # Simulate an older extraction's claim that the extractor no longer finds.
     Claim.objects.filter(pk=touched.pk).update(score=0.01)
 
-    services.article_extract(article_id=article.pk)
-    services.article_extract(article_id=article.pk)
+    article_service.article_extract(article_id=article.pk)
+    article_service.article_extract(article_id=article.pk)
 
     assert article.claims.count() == len(claims)
     touched.refresh_from_db()
@@ -99,15 +100,15 @@ def test_extracting_again_duplicates_nothing_and_keeps_touched_claims(
 
 def test_untouched_claims_no_longer_found_are_removed_touched_kept(db: None, editor: Any) -> None:
     article = _load()
-    services.article_extract(article_id=article.pk)
+    article_service.article_extract(article_id=article.pk)
     stray_untouched = Claim.objects.create(
         article=article, start=0, end=7, text=article.body[0:7], score=0.5
     )
     stray_touched = Claim.objects.create(
         article=article, start=8, end=12, text=article.body[8:12], score=0.5
     )
-    services.claim_dismiss(claim_id=stray_touched.pk, actor=editor)
-    services.article_extract(article_id=article.pk)
+    workflow.claim_dismiss(claim_id=stray_touched.pk, actor=editor)
+    article_service.article_extract(article_id=article.pk)
     assert not Claim.objects.filter(pk=stray_untouched.pk).exists()
     assert Claim.objects.filter(pk=stray_touched.pk, status=ClaimStatus.DISMISSED).exists()
 
@@ -115,7 +116,7 @@ def test_untouched_claims_no_longer_found_are_removed_touched_kept(db: None, edi
 def test_same_article_loaded_twice_creates_nothing(load: Any) -> None:
     article = load()
     count = (Article.objects.count(), Claim.objects.count(), Event.objects.count())
-    again, created = services.article_load(
+    again, created = article_service.article_load(
         text=article_text_from_string("  " + BODY.replace(" ", "  ") + "\n")
     )
     assert not created
@@ -125,7 +126,7 @@ def test_same_article_loaded_twice_creates_nothing(load: Any) -> None:
 
 def test_idempotency_key_returns_the_first_article(db: None) -> None:
     first = _load(idempotency_key="cms-123")
-    again, created = services.article_load(
+    again, created = article_service.article_load(
         text=article_text_from_string(BODY + " An update."), idempotency_key="cms-123"
     )
     assert (again.pk, created) == (first.pk, False)
@@ -139,7 +140,7 @@ def test_sample_articles_load_with_the_anchor_claims(
     articles = []
     for path in paths:
         with django_capture_on_commit_callbacks(execute=True):
-            article, created = services.article_load(
+            article, created = article_service.article_load(
                 text=article_text_from_upload(path.name, path.read_bytes()), title=path.stem
             )
         assert created
@@ -158,7 +159,7 @@ def test_sample_articles_load_with_the_anchor_claims(
 
     before = (Article.objects.count(), Claim.objects.count())
     for path in paths:
-        _, created = services.article_load(
+        _, created = article_service.article_load(
             text=article_text_from_upload(path.name, path.read_bytes())
         )
         assert not created

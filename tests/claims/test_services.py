@@ -6,24 +6,25 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from claims import errors, services
+from claims import errors
 from claims.models import Claim, ClaimStatus, Comment, Event
 from claims.permissions import Role
+from claims.services import guards, people, research, workflow
 from tests.factories import ClaimFactory, SourceFactory, UserFactory, rating
 
 
 def _checking(editor: Any, checker: Any) -> Claim:
     claim = ClaimFactory()
-    return services.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
+    return workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
 
 
 def _in_review(editor: Any, checker: Any) -> Claim:
     claim = _checking(editor, checker)
-    services.source_add(claim_id=claim.pk, actor=checker, url="https://example.org/budget.pdf")
-    services.claim_set_verdict(
+    research.source_add(claim_id=claim.pk, actor=checker, url="https://example.org/budget.pdf")
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=checker, rating=rating("false"), summary="The figure is £24m."
     )
-    return services.claim_submit(claim_id=claim.pk, actor=checker)
+    return workflow.claim_submit(claim_id=claim.pk, actor=checker)
 
 
 # --- triage ------------------------------------------------------------------------------
@@ -31,7 +32,7 @@ def _in_review(editor: Any, checker: Any) -> Claim:
 
 def test_editor_dismisses_detected_claim_and_it_is_audited(editor: Any) -> None:
     claim = ClaimFactory()
-    services.claim_dismiss(claim_id=claim.pk, actor=editor, reason="Opinion")
+    workflow.claim_dismiss(claim_id=claim.pk, actor=editor, reason="Opinion")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DISMISSED
     event = Event.objects.get(claim=claim, action="claim.dismissed")
@@ -46,9 +47,9 @@ def test_only_editors_triage(persona: str, request: pytest.FixtureRequest) -> No
     user = request.getfixturevalue(persona)
     claim = ClaimFactory()
     with pytest.raises(errors.PermissionDenied):
-        services.claim_dismiss(claim_id=claim.pk, actor=user)
+        workflow.claim_dismiss(claim_id=claim.pk, actor=user)
     with pytest.raises(errors.PermissionDenied):
-        services.claim_start_checking(claim_id=claim.pk, actor=user)
+        workflow.claim_start_checking(claim_id=claim.pk, actor=user)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DETECTED
     assert not Event.objects.filter(claim=claim).exists()
@@ -59,14 +60,14 @@ def test_anonymous_user_changes_nothing(db: None) -> None:
 
     claim = ClaimFactory()
     with pytest.raises(errors.PermissionDenied):
-        services.claim_dismiss(claim_id=claim.pk, actor=AnonymousUser())
+        workflow.claim_dismiss(claim_id=claim.pk, actor=AnonymousUser())
 
 
 def test_dismissed_claim_cannot_be_checked(editor: Any) -> None:
     claim = ClaimFactory()
-    services.claim_dismiss(claim_id=claim.pk, actor=editor)
+    workflow.claim_dismiss(claim_id=claim.pk, actor=editor)
     with pytest.raises(errors.Conflict):
-        services.claim_start_checking(claim_id=claim.pk, actor=editor)
+        workflow.claim_start_checking(claim_id=claim.pk, actor=editor)
 
 
 # --- assignment --------------------------------------------------------------------------
@@ -74,7 +75,7 @@ def test_dismissed_claim_cannot_be_checked(editor: Any) -> None:
 
 def test_assign_records_before_and_after(editor: Any, checker: Any, checker2: Any) -> None:
     claim = _checking(editor, checker)
-    services.claim_assign(claim_id=claim.pk, actor=editor, assignee=checker2)
+    workflow.claim_assign(claim_id=claim.pk, actor=editor, assignee=checker2)
     event = Event.objects.get(claim=claim, action="claim.assigned")
     assert (event.before["assignee"], event.after["assignee"]) == ("checker", "checker2")
 
@@ -82,13 +83,13 @@ def test_assign_records_before_and_after(editor: Any, checker: Any, checker2: An
 def test_fact_checker_cannot_assign(editor: Any, checker: Any, checker2: Any) -> None:
     claim = _checking(editor, checker)
     with pytest.raises(errors.PermissionDenied):
-        services.claim_assign(claim_id=claim.pk, actor=checker, assignee=checker2)
+        workflow.claim_assign(claim_id=claim.pk, actor=checker, assignee=checker2)
 
 
 def test_viewer_cannot_be_assigned(editor: Any, viewer: Any) -> None:
     claim = ClaimFactory()
     with pytest.raises(errors.RuleViolation):
-        services.claim_assign(claim_id=claim.pk, actor=editor, assignee=viewer)
+        workflow.claim_assign(claim_id=claim.pk, actor=editor, assignee=viewer)
 
 
 # --- research and submission -------------------------------------------------------------
@@ -99,19 +100,19 @@ def test_fact_checker_researches_only_claims_assigned_to_them(
 ) -> None:
     claim = _checking(editor, checker)
     with pytest.raises(errors.PermissionDenied):
-        services.source_add(claim_id=claim.pk, actor=checker2, url="https://example.org/a")
-    services.source_add(claim_id=claim.pk, actor=checker, url="https://example.org/a")
+        research.source_add(claim_id=claim.pk, actor=checker2, url="https://example.org/a")
+    research.source_add(claim_id=claim.pk, actor=checker, url="https://example.org/a")
     assert claim.sources.count() == 1
 
 
 def test_viewer_cannot_research_or_comment(editor: Any, checker: Any, viewer: Any) -> None:
     claim = _checking(editor, checker)
     with pytest.raises(errors.PermissionDenied):
-        services.source_add(claim_id=claim.pk, actor=viewer, url="https://example.org/a")
+        research.source_add(claim_id=claim.pk, actor=viewer, url="https://example.org/a")
     with pytest.raises(errors.PermissionDenied):
-        services.comment_add(claim_id=claim.pk, actor=viewer, body="hello")
+        research.comment_add(claim_id=claim.pk, actor=viewer, body="hello")
     with pytest.raises(errors.PermissionDenied):
-        services.claim_set_verdict(
+        workflow.claim_set_verdict(
             claim_id=claim.pk, actor=viewer, rating=rating("true"), summary="x"
         )
 
@@ -120,28 +121,28 @@ def test_source_url_is_validated(editor: Any, checker: Any) -> None:
     claim = _checking(editor, checker)
     for bad in ["javascript:alert(1)", "not a url", "ftp://example.org/x"]:
         with pytest.raises(errors.RuleViolation):
-            services.source_add(claim_id=claim.pk, actor=checker, url=bad)
+            research.source_add(claim_id=claim.pk, actor=checker, url=bad)
     assert claim.sources.count() == 0
 
 
 def test_verdict_without_source_cannot_be_submitted(editor: Any, checker: Any) -> None:
     claim = _checking(editor, checker)
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=checker, rating=rating("false"), summary="Wrong figure."
     )
     with pytest.raises(errors.RuleViolation, match="at least one source"):
-        services.claim_submit(claim_id=claim.pk, actor=checker)
+        workflow.claim_submit(claim_id=claim.pk, actor=checker)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.CHECKING
 
 
 def test_unverifiable_verdict_needs_no_source(editor: Any, checker: Any, editor2: Any) -> None:
     claim = _checking(editor, checker)
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=checker, rating=rating("unverifiable"), summary="No records."
     )
-    services.claim_submit(claim_id=claim.pk, actor=checker)
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_submit(claim_id=claim.pk, actor=checker)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PUBLISHED
 
@@ -151,9 +152,9 @@ def test_source_removed_after_review_blocks_publication(
 ) -> None:
     claim = _in_review(editor, checker)
     source = claim.sources.get()
-    services.source_remove(source_id=source.pk, actor=editor2)
+    research.source_remove(source_id=source.pk, actor=editor2)
     with pytest.raises(errors.RuleViolation, match="at least one source"):
-        services.claim_publish(claim_id=claim.pk, actor=editor)
+        workflow.claim_publish(claim_id=claim.pk, actor=editor)
     removed = Event.objects.get(claim=claim, action="source.removed")
     assert removed.before["url"] == "https://example.org/budget.pdf"
 
@@ -161,15 +162,15 @@ def test_source_removed_after_review_blocks_publication(
 def test_submit_needs_a_summary(editor: Any, checker: Any) -> None:
     claim = _checking(editor, checker)
     SourceFactory(claim=claim)
-    services.claim_set_verdict(claim_id=claim.pk, actor=checker, rating=rating("true"), summary="")
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=checker, rating=rating("true"), summary="")
     with pytest.raises(errors.RuleViolation, match="summary"):
-        services.claim_submit(claim_id=claim.pk, actor=checker)
+        workflow.claim_submit(claim_id=claim.pk, actor=checker)
 
 
 def test_short_claim_for_claimreview_is_under_75_characters(editor: Any, checker: Any) -> None:
     claim = _checking(editor, checker)
     with pytest.raises(errors.RuleViolation, match="75"):
-        services.claim_set_verdict(
+        workflow.claim_set_verdict(
             claim_id=claim.pk,
             actor=checker,
             rating=rating("true"),
@@ -183,7 +184,7 @@ def test_short_claim_for_claimreview_is_under_75_characters(editor: Any, checker
 
 def test_publish_by_second_editor(editor: Any, checker: Any, editor2: Any) -> None:
     claim = _in_review(editor, checker)
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PUBLISHED
     assert claim.published_by == editor2
@@ -200,15 +201,15 @@ def test_publish_by_second_editor(editor: Any, checker: Any, editor2: Any) -> No
 
 def test_four_eyes_drafter_cannot_publish(editor: Any, editor2: Any) -> None:
     claim = ClaimFactory()
-    services.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=editor)
+    workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=editor)
     SourceFactory(claim=claim)
-    services.claim_set_verdict(claim_id=claim.pk, actor=editor, rating=rating("true"), summary="ok")
-    services.claim_submit(claim_id=claim.pk, actor=editor)
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, rating=rating("true"), summary="ok")
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)
     with pytest.raises(errors.PermissionDenied, match="Four-eyes"):
-        services.claim_publish(claim_id=claim.pk, actor=editor)
+        workflow.claim_publish(claim_id=claim.pk, actor=editor)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_REVIEW
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
 
 
 def test_four_eyes_editor_who_submitted_another_draft_cannot_publish(
@@ -216,13 +217,13 @@ def test_four_eyes_editor_who_submitted_another_draft_cannot_publish(
 ) -> None:
     claim = _checking(editor, checker)
     SourceFactory(claim=claim)
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=checker, rating=rating("true"), summary="ok"
     )
-    services.claim_submit(claim_id=claim.pk, actor=editor)
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)
     with pytest.raises(errors.PermissionDenied):
-        services.claim_publish(claim_id=claim.pk, actor=editor)
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
+        workflow.claim_publish(claim_id=claim.pk, actor=editor)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
 
 
 @pytest.mark.parametrize("persona", ["checker", "viewer"])
@@ -230,14 +231,14 @@ def test_only_editors_publish(persona: str, request: pytest.FixtureRequest, edit
     checker2 = request.getfixturevalue("checker2")
     claim = _in_review(editor, checker2)
     with pytest.raises(errors.PermissionDenied):
-        services.claim_publish(claim_id=claim.pk, actor=request.getfixturevalue(persona))
+        workflow.claim_publish(claim_id=claim.pk, actor=request.getfixturevalue(persona))
 
 
 def test_request_changes_needs_a_comment(editor: Any, checker: Any, editor2: Any) -> None:
     claim = _in_review(editor, checker)
     with pytest.raises(errors.RuleViolation, match="comment"):
-        services.claim_request_changes(claim_id=claim.pk, actor=editor2, comment="  ")
-    services.claim_request_changes(
+        workflow.claim_request_changes(claim_id=claim.pk, actor=editor2, comment="  ")
+    workflow.claim_request_changes(
         claim_id=claim.pk, actor=editor2, comment="Cite the budget page."
     )
     claim.refresh_from_db()
@@ -248,12 +249,12 @@ def test_request_changes_needs_a_comment(editor: Any, checker: Any, editor2: Any
 
 def test_reopen_keeps_published_verdict_in_history(editor: Any, checker: Any, editor2: Any) -> None:
     claim = _in_review(editor, checker)
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
     with pytest.raises(errors.RuleViolation):
-        services.claim_reopen(claim_id=claim.pk, actor=editor, reason="")
+        workflow.claim_reopen(claim_id=claim.pk, actor=editor, reason="")
     with pytest.raises(errors.PermissionDenied):
-        services.claim_reopen(claim_id=claim.pk, actor=checker, reason="typo")
-    services.claim_reopen(claim_id=claim.pk, actor=editor, reason="New budget figures")
+        workflow.claim_reopen(claim_id=claim.pk, actor=checker, reason="typo")
+    workflow.claim_reopen(claim_id=claim.pk, actor=editor, reason="New budget figures")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.CHECKING
     reopened = Event.objects.get(claim=claim, action="claim.reopened")
@@ -266,16 +267,16 @@ def test_reopen_keeps_published_verdict_in_history(editor: Any, checker: Any, ed
 def test_wrong_state_transitions_are_refused(editor: Any, checker: Any) -> None:
     claim = _checking(editor, checker)
     with pytest.raises(errors.Conflict):
-        services.claim_publish(claim_id=claim.pk, actor=editor)
+        workflow.claim_publish(claim_id=claim.pk, actor=editor)
     with pytest.raises(errors.Conflict):
-        services.claim_reopen(claim_id=claim.pk, actor=editor, reason="x")
+        workflow.claim_reopen(claim_id=claim.pk, actor=editor, reason="x")
     with pytest.raises(errors.Conflict):
-        services.claim_dismiss(claim_id=claim.pk, actor=editor)
+        workflow.claim_dismiss(claim_id=claim.pk, actor=editor)
 
 
 def test_unknown_claim_is_not_found(editor: Any) -> None:
     with pytest.raises(errors.NotFound):
-        services.claim_dismiss(claim_id=999999, actor=editor)
+        workflow.claim_dismiss(claim_id=999999, actor=editor)
 
 
 # --- concurrency -------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(
 ) -> None:
     claim = _checking(editor, checker)
     seen = claim.version
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk,
         actor=checker,
         rating=rating("false"),
@@ -294,7 +295,7 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(
         expected_version=seen,
     )
     with pytest.raises(errors.Conflict, match="version"):
-        services.claim_set_verdict(
+        workflow.claim_set_verdict(
             claim_id=claim.pk,
             actor=editor,
             rating=rating("true"),
@@ -309,9 +310,9 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(
 def test_conditional_write_refuses_a_claim_changed_after_it_was_read(editor: Any) -> None:
     claim = ClaimFactory()
     stale = Claim.objects.get(pk=claim.pk)
-    services.claim_dismiss(claim_id=claim.pk, actor=editor)
+    workflow.claim_dismiss(claim_id=claim.pk, actor=editor)
     with pytest.raises(errors.Conflict):
-        services._write(stale, status_from=[ClaimStatus.DETECTED], status=ClaimStatus.CHECKING)
+        guards.write(stale, status_from=[ClaimStatus.DETECTED], status=ClaimStatus.CHECKING)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DISMISSED
 
@@ -321,14 +322,14 @@ def test_two_editors_publish_at_once_one_wins(editor: Any, editor2: Any, checker
     """Two real concurrent transactions on PostgreSQL: exactly one publish succeeds."""
     claim = _in_review(editor, checker)
     editor3 = UserFactory(username="editor3")
-    services.user_set_role(user=editor3, role=Role.EDITOR)
+    people.user_set_role(user=editor3, role=Role.EDITOR)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def publish(actor: Any) -> None:
         try:
             barrier.wait()
-            services.claim_publish(claim_id=claim.pk, actor=actor, expected_version=claim.version)
+            workflow.claim_publish(claim_id=claim.pk, actor=actor, expected_version=claim.version)
             outcomes.append("published")
         except errors.Conflict:
             outcomes.append("conflict")
@@ -346,7 +347,7 @@ def test_two_editors_publish_at_once_one_wins(editor: Any, editor2: Any, checker
 
 def test_events_are_append_only(editor: Any) -> None:
     claim = ClaimFactory()
-    services.claim_dismiss(claim_id=claim.pk, actor=editor)
+    workflow.claim_dismiss(claim_id=claim.pk, actor=editor)
     event = Event.objects.get(claim=claim)
     event.action = "forged"
     with pytest.raises(TypeError):

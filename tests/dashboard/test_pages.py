@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from claims import services
 from claims.models import Article, Claim, ClaimStatus, Event
+from claims.services import workflow
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, rating
 
 
@@ -160,11 +160,11 @@ def test_full_flow_in_the_dashboard(editor: Any, editor2: Any, checker: Any) -> 
 
 
 def test_stale_form_keeps_what_was_typed(editor: Any, checker: Any) -> None:
-    claim = services.claim_start_checking(
+    claim = workflow.claim_start_checking(
         claim_id=ClaimFactory().pk, actor=editor, assignee=checker
     )
     seen = claim.version
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk, actor=editor, rating=rating("true"), summary="Editor's"
     )
     response = _client(checker).post(
@@ -180,7 +180,7 @@ def test_stale_form_keeps_what_was_typed(editor: Any, checker: Any) -> None:
 
 
 def test_rule_refusal_is_shown_and_source_url_validated(editor: Any, checker: Any) -> None:
-    claim = services.claim_start_checking(
+    claim = workflow.claim_start_checking(
         claim_id=ClaimFactory().pk, actor=editor, assignee=checker
     )
     response = _client(checker).post(
@@ -217,18 +217,18 @@ def test_load_several_files_each_bad_one_gets_its_own_error(
 
 
 def _published_claim(editor: Any, editor2: Any, checker: Any, **kwargs: Any) -> Claim:
-    claim = services.claim_start_checking(
+    claim = workflow.claim_start_checking(
         claim_id=ClaimFactory(**kwargs).pk, actor=editor, assignee=checker
     )
     SourceFactory(claim=claim, url="https://example.org/budget.pdf", title="Budget <b>2024</b>")
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=claim.pk,
         actor=checker,
         rating=rating("false"),
         summary='=HYPERLINK("x") It was £24m.',
     )
-    services.claim_submit(claim_id=claim.pk, actor=checker)
-    return services.claim_publish(claim_id=claim.pk, actor=editor2)
+    workflow.claim_submit(claim_id=claim.pk, actor=checker)
+    return workflow.claim_publish(claim_id=claim.pk, actor=editor2)
 
 
 def test_csv_json_xlsx_reports_carry_verdicts_and_neutralise_formulas(
@@ -295,7 +295,7 @@ def test_assignee_is_notified_in_the_dashboard_and_by_mail(
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["checker@example.org"]
     client = _client(checker)
     assert '<span class="count">1</span>' in client.get("/").content.decode()
-    assert "gave you a claim to check" in client.get("/notifications/").content.decode()
+    assert f"gave you claim {claim.pk} to check" in client.get("/notifications/").content.decode()
     client.post("/notifications/")
     assert '<span class="count">1</span>' not in client.get("/notifications/").content.decode()
 
@@ -309,7 +309,7 @@ def test_editors_save_a_filtered_queue(editor: Any, viewer: Any) -> None:
 
 def test_statistics_charts(editor: Any, editor2: Any, checker: Any, viewer: Any) -> None:
     _published_claim(editor, editor2, checker)
-    services.claim_start_checking(claim_id=ClaimFactory().pk, actor=editor, assignee=checker)
+    workflow.claim_start_checking(claim_id=ClaimFactory().pk, actor=editor, assignee=checker)
     html = _client(viewer).get("/statistics/").content.decode()
     assert html.count("<svg") == 4
     labels = re.findall(r'class="chart-label">([^<]+)<', html)

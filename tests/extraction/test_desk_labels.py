@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims import services
 from claims.extraction import desk_labels, scoring
+from claims.services import workflow
 from tests.factories import ArticleFactory, ClaimFactory
 
 
@@ -17,9 +17,9 @@ def test_the_latest_triage_decision_by_a_person_is_the_label(editor: Any, checke
     dismissed = ClaimFactory()
     changed = ClaimFactory()
     untouched = ClaimFactory()
-    services.claim_start_checking(claim_id=kept.pk, actor=editor, assignee=checker)
-    services.claim_dismiss(claim_id=dismissed.pk, actor=editor, reason="opinion")
-    services.claim_dismiss(claim_id=changed.pk, actor=editor, reason="dup")
+    workflow.claim_start_checking(claim_id=kept.pk, actor=editor, assignee=checker)
+    workflow.claim_dismiss(claim_id=dismissed.pk, actor=editor, reason="opinion")
+    workflow.claim_dismiss(claim_id=changed.pk, actor=editor, reason="dup")
     from claims.models import Claim, Event
 
     # A later decision on the same claim wins (here written as the event a restore would make).
@@ -59,9 +59,9 @@ def test_evaluate_reports_before_and_after_on_the_held_out_decisions(
         article = ArticleFactory()
         claim = ClaimFactory(article=article)
         if n % 2:
-            services.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
+            workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
         else:
-            services.claim_dismiss(claim_id=claim.pk, actor=editor, reason="not worth it")
+            workflow.claim_dismiss(claim_id=claim.pk, actor=editor, reason="not worth it")
     _, held = desk_labels.split(desk_labels.desk_labels())
     assert held, "40 articles should put some on the held-out side"
     call_command(

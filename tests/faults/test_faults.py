@@ -22,10 +22,10 @@ from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from claims import services
 from claims.extraction import extract_claims
 from claims.ingest import article_text_from_string
 from claims.models import Article, ExtractionStatus
+from claims.services import articles
 from factcheck.celery import app as celery_app
 from tests.conftest import SAMPLE_ARTICLES
 from tests.faults.servers import OwnPostgres, OwnRedis, free_port, wait_for_port
@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_extraction_leaves_no_duplicates(
     body = _long_article()
     first = start_worker(own_redis.url, queue, **env)
     try:
-        article, _ = services.article_load(text=article_text_from_string(body))
+        article, _ = articles.article_load(text=article_text_from_string(body))
         _wait_for(article.pk, {ExtractionStatus.RUNNING})
         _stop(first)  # SIGKILL, in the middle of the extraction
         assert Article.objects.get(pk=article.pk).extraction_status == ExtractionStatus.RUNNING
@@ -143,7 +143,7 @@ def test_redis_down_reads_answer_queueing_gets_503_and_nothing_is_lost(
         error = refused.json()["error"]
         assert error["code"] == "unavailable" and "could not be queued" in error["message"]
         stored = Article.objects.get(body=body["body"])  # kept, marked, not lost
-        assert stored.extraction_error == services.NOT_QUEUED
+        assert stored.extraction_error == articles.NOT_QUEUED
 
         own_redis.start()  # back, with what it held
         again = api.post("/api/v1/articles/", body, format="json")

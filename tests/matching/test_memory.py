@@ -9,10 +9,12 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from claims import errors, services
+from claims import errors, selectors
 from claims.ingest import article_text_from_string
 from claims.matching import archive, store
 from claims.models import Claim, ClaimMatch, Event, FactCheck, MatchStatus, WebhookDelivery
+from claims.services import archive as archive_service
+from claims.services import articles, integrations, memory, research, workflow
 
 SPENT = "The United States has spent $350 billion on the war in Ukraine since 2022."
 ARCHIVE = [
@@ -44,17 +46,19 @@ ARCHIVE = [
 def _import(actor: Any = None, rows: list[dict[str, Any]] = ARCHIVE) -> dict[str, int]:
     data = "\n".join(json.dumps(r) for r in rows).encode()
     records = [r for r in archive.read(data, "archive.jsonl") if isinstance(r, archive.Record)]
-    return services.factchecks_import(records=records, collection="desk archive", actor=actor)
+    return archive_service.factchecks_import(
+        records=records, collection="desk archive", actor=actor
+    )
 
 
 def _load(editor: Any, body: str) -> Claim:
-    article, _ = services.article_load(
+    article, _ = articles.article_load(
         text=article_text_from_string(body),
         loaded_by=editor,
         title="Repeat",
         url="https://news.example.org/a",
     )
-    services.article_extract(article_id=article.pk)  # the queued task, run here
+    articles.article_extract(article_id=article.pk)  # the queued task, run here
     claims = list(Claim.objects.filter(article=article))
     assert claims, "the extractor found no claim in the test article"
     return claims[0]
@@ -87,7 +91,7 @@ def test_a_repeat_of_an_archived_claim_is_linked_and_shows_its_verdict(editor: A
     assert match.status == MatchStatus.LINKED and match.cosine > 0.85
     event = Event.objects.get(claim=claim, action="claim.linked")
     assert event.actor is None and event.after["canonical_factcheck"] == match.target_factcheck_id
-    earlier = services.earlier_verdict(claim)
+    earlier = selectors.earlier_verdict(claim)
     assert earlier is not None
     assert earlier["rating"] == "False" and earlier["url"].endswith("ukraine-350")
 
@@ -109,7 +113,7 @@ def test_changed_numbers_or_negation_are_never_linked(
     assert claim.canonical_factcheck is None and claim.canonical is None
     match = ClaimMatch.objects.get(claim=claim)
     assert match.status == MatchStatus.SUGGESTED and reason in match.reasons
-    assert services.earlier_verdict(claim) is None
+    assert selectors.earlier_verdict(claim) is None
 
 
 @pytest.mark.django_db
@@ -118,20 +122,20 @@ def test_editors_confirm_or_reject_suggestions_audited(editor: Any, checker: Any
     claim = _load(editor, f"Washington. {SPENT.replace('$350', '$35')} Nothing else.")
     match = ClaimMatch.objects.get(claim=claim)
     with pytest.raises(errors.PermissionDenied):
-        services.match_confirm(match_id=match.pk, actor=checker)
+        memory.match_confirm(match_id=match.pk, actor=checker)
     with pytest.raises(errors.Conflict):
-        services.match_confirm(match_id=match.pk, actor=editor, expected_version=claim.version + 5)
-    claim = services.match_confirm(match_id=match.pk, actor=editor, expected_version=claim.version)
+        memory.match_confirm(match_id=match.pk, actor=editor, expected_version=claim.version + 5)
+    claim = memory.match_confirm(match_id=match.pk, actor=editor, expected_version=claim.version)
     assert claim.canonical_factcheck_id == match.target_factcheck_id
     assert Event.objects.filter(claim=claim, action="claim.linked", actor=editor).exists()
-    claim = services.match_reject(match_id=match.pk, actor=editor)
+    claim = memory.match_reject(match_id=match.pk, actor=editor)
     assert claim.canonical_factcheck_id is None
     match.refresh_from_db()
     assert match.status == MatchStatus.REJECTED and match.decided_by == editor
     with pytest.raises(errors.Conflict):
-        services.match_reject(match_id=match.pk, actor=editor)
+        memory.match_reject(match_id=match.pk, actor=editor)
     with pytest.raises(errors.NotFound):
-        services.match_confirm(match_id=match.pk, actor=editor, claim_id=claim.pk + 1000)
+        memory.match_confirm(match_id=match.pk, actor=editor, claim_id=claim.pk + 1000)
 
 
 @pytest.mark.django_db
@@ -139,28 +143,28 @@ def test_a_desk_repeat_gets_the_published_verdict_in_one_action(
     editor: Any, editor2: Any, checker: Any
 ) -> None:
     first = _load(editor, f"Washington. {SPENT} Critics disagree about what comes next.")
-    services.claim_start_checking(claim_id=first.pk, actor=editor, assignee=checker)
-    services.source_add(
+    workflow.claim_start_checking(claim_id=first.pk, actor=editor, assignee=checker)
+    research.source_add(
         claim_id=first.pk, actor=checker, url="https://data.example.org/aid", title="Aid data"
     )
     from claims.models import Rating
 
-    services.claim_set_verdict(
+    workflow.claim_set_verdict(
         claim_id=first.pk,
         actor=checker,
         rating=Rating.objects.get(slug="false"),
         summary="Aid totals are far lower.",
         claim_reviewed="US spent $350bn on Ukraine",
     )
-    services.claim_submit(claim_id=first.pk, actor=checker)
-    services.claim_publish(claim_id=first.pk, actor=editor2)
+    workflow.claim_submit(claim_id=first.pk, actor=checker)
+    workflow.claim_publish(claim_id=first.pk, actor=editor2)
 
     again = _load(editor, f"In other news. {SPENT} Critics disagree again, loudly.")
     again.refresh_from_db()
     assert again.canonical_id == first.pk
     with pytest.raises(errors.PermissionDenied):
-        services.claim_apply_verdict(claim_id=again.pk, actor=checker)
-    published = services.claim_apply_verdict(
+        memory.claim_apply_verdict(claim_id=again.pk, actor=checker)
+    published = memory.claim_apply_verdict(
         claim_id=again.pk, actor=editor, expected_version=again.version
     )
     assert published.status == "published" and published.rating.slug == "false"
@@ -170,7 +174,7 @@ def test_a_desk_repeat_gets_the_published_verdict_in_one_action(
     assert Event.objects.filter(claim=again, action="claim.verdict_applied", actor=editor).exists()
     assert WebhookDelivery.objects.count() == 0  # no subscriptions: nothing queued, nothing lost
     with pytest.raises(errors.Conflict):
-        services.claim_apply_verdict(claim_id=again.pk, actor=editor)
+        memory.claim_apply_verdict(claim_id=again.pk, actor=editor)
 
 
 @pytest.mark.django_db
@@ -182,9 +186,9 @@ def test_an_unmapped_archive_rating_is_not_applied(editor: Any) -> None:
     claim.refresh_from_db()
     if claim.canonical_factcheck_id is None:
         match = ClaimMatch.objects.get(claim=claim)
-        claim = services.match_confirm(match_id=match.pk, actor=editor)
+        claim = memory.match_confirm(match_id=match.pk, actor=editor)
     with pytest.raises(errors.RuleViolation, match="not on this desk's scale"):
-        services.claim_apply_verdict(claim_id=claim.pk, actor=editor)
+        memory.claim_apply_verdict(claim_id=claim.pk, actor=editor)
 
 
 @pytest.mark.django_db
@@ -202,9 +206,9 @@ def test_index_follows_the_database(editor: Any) -> None:
     store._state.reconciled_at = 0.0  # the next query reconciles at once
     index = store.sync()
     assert len(index) == 3 and f"f:{late.pk}" in index.positions
-    results = services.past_verdicts_search(text="birds killed by wind turbines", actor=editor)
+    results = memory.past_verdicts_search(text="birds killed by wind turbines", actor=editor)
     assert all(r["id"] != "fc-2" for r in results)
-    results = services.past_verdicts_search(text="US money for the war in Ukraine", actor=editor)
+    results = memory.past_verdicts_search(text="US money for the war in Ukraine", actor=editor)
     assert results[0]["url"].endswith("ukraine-350")
 
 
@@ -229,7 +233,7 @@ def test_api_shows_matches_and_searches_past_verdicts(editor: Any, viewer: Any) 
     response = client.post(f"/api/v1/claims/{claim.pk}/reject-match/", {"match": 0}, format="json")
     assert response.status_code == 404
 
-    _, raw = services.api_token_create(name="cms", scope="read")
+    _, raw = integrations.api_token_create(name="cms", scope="read")
     reader = APIClient()
     reader.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     found = reader.get("/api/v1/verdicts/", {"search": "Ukraine war spending by the US"})

@@ -7,9 +7,10 @@ import pytest
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from claims import backup, services
+from claims import backup
 from claims.ingest import article_text_from_string
 from claims.models import Claim, FactCheck, Rating
+from claims.services import articles, integrations, people, research, workflow
 from tests.factories import ClaimFactory
 
 
@@ -24,23 +25,23 @@ def _snapshot() -> dict[str, list[dict[str, Any]]]:
 
 def _desk(editor: Any, editor2: Any, checker: Any) -> None:
     claim = ClaimFactory()
-    services.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
-    services.source_add(claim_id=claim.pk, actor=checker, url="https://stats.example.org/t")
-    services.comment_add(claim_id=claim.pk, actor=checker, body="Checked <b>the table</b> ✓ عربى")
-    services.claim_set_verdict(
+    workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
+    research.source_add(claim_id=claim.pk, actor=checker, url="https://stats.example.org/t")
+    research.comment_add(claim_id=claim.pk, actor=checker, body="Checked <b>the table</b> ✓ عربى")
+    workflow.claim_set_verdict(
         claim_id=claim.pk,
         actor=checker,
         rating=Rating.objects.get(slug="false"),
         summary="The figure is wrong.",
         claim_reviewed="Repairs cost £48m",
     )
-    services.claim_submit(claim_id=claim.pk, actor=checker)
-    services.claim_publish(claim_id=claim.pk, actor=editor2)
-    services.article_load(
+    workflow.claim_submit(claim_id=claim.pk, actor=checker)
+    workflow.claim_publish(claim_id=claim.pk, actor=editor2)
+    articles.article_load(
         text=article_text_from_string("Second article \u202eright-to-left\u200b and emoji 🧪 here.")
     )
-    services.api_token_create(name="cms", scope="write", actor=editor)
-    services.saved_queue_save(owner=editor, name="Top", query="status=detected")
+    integrations.api_token_create(name="cms", scope="write", actor=editor)
+    people.saved_queue_save(owner=editor, name="Top", query="status=detected")
     FactCheck.objects.create(
         collection="archive",
         external_id="1",

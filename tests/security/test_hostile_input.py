@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from claims import services
 from claims.models import Article, Claim, Comment
+from claims.services import workflow
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 SCRIPT = "<script>alert('pwned')</script><img src=x onerror=alert(1)>"
@@ -125,7 +125,7 @@ def test_unicode_edge_cases_are_kept_exactly_and_nul_refused(editor: Any, checke
     assert "\u202eevil.exe" in html  # kept and shown as text, like any other character
 
     claim = ClaimFactory()
-    services.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
+    workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
     comment = api.post(
         f"/api/v1/claims/{claim.pk}/comments/", {"body": "ok 👍\u200b"}, format="json"
     )

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims import services
 from claims.models import AccessKind, AccessRecord
+from claims.services import integrations
 
 PASSWORD = "a-long-test-password"
 
@@ -64,7 +64,7 @@ def test_one_address_trying_many_accounts_is_throttled(settings: Any) -> None:
 
 @pytest.mark.django_db
 def test_token_use_is_recorded_at_most_once_a_minute() -> None:
-    token, raw = services.api_token_create(name="cms", scope="read")
+    token, raw = integrations.api_token_create(name="cms", scope="read")
     client = APIClient(REMOTE_ADDR="127.0.0.1")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     for _ in range(3):

@@ -17,10 +17,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from claims import services
 from claims.matching import archive, benchmark, store
 from claims.matching import text as claim_text
 from claims.models import FactCheck
+from claims.services import archive as archive_service
+from claims.services import memory
 
 FIRST_FIVE = ("mrr", "p_at_1", "auto_link_count", "auto_link_precision", "suggest_recall")
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
                 else:
                     yield item
 
-        counts = services.factchecks_import(records=records(), collection="")
+        counts = archive_service.factchecks_import(records=records(), collection="")
         load_seconds = time.perf_counter() - started
         started = time.perf_counter()
         store.reset()
@@ -248,7 +249,7 @@ class Command(BaseCommand):
             Claim.objects.create(article=article, start=offset, end=offset + len(text), text=text)
             offset += len(text) + 1
         started = time.perf_counter()
-        counts = services.claims_match_article(article_id=article.pk)
+        counts = memory.claims_match_article(article_id=article.pk)
         seconds = time.perf_counter() - started
         return {
             "desk_claims": made,

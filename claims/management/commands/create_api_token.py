@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import errors, services
+from claims import errors
+from claims.services import integrations
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            token, raw = services.api_token_create(name=options["name"], scope=options["scope"])
+            token, raw = integrations.api_token_create(name=options["name"], scope=options["scope"])
         except errors.DeskError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(

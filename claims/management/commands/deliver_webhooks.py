@@ -4,11 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from claims import webhooks
+from claims.webhooks import delivery as webhook_delivery
 
 
 class Command(BaseCommand):
     help = "Send every pending webhook delivery that is due for another try."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{webhooks.deliver_due()} deliveries attempted")
+        self.stdout.write(f"{webhook_delivery.deliver_due()} deliveries attempted")

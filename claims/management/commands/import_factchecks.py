@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import services
 from claims.matching import archive
+from claims.services import archive as archive_service
 
 MAX_BYTES = 512 * 1024 * 1024
 
@@ -42,7 +42,9 @@ class Command(BaseCommand):
                 else:
                     yield item
 
-        counts = services.factchecks_import(records=records(), collection=options["collection"])
+        counts = archive_service.factchecks_import(
+            records=records(), collection=options["collection"]
+        )
         for problem in problems[:50]:
             self.stderr.write(f"{path.name}, {problem.where}: {problem.message}")
         if len(problems) > 50:

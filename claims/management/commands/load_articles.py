@@ -5,13 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import errors, services
+from claims import errors
 from claims.ingest import (
     DOCUMENT_SUFFIXES,
     SUPPORTED_SUFFIXES,
     article_text_from_upload,
     title_from_text,
 )
+from claims.services import articles
 
 LOADABLE = {*SUPPORTED_SUFFIXES, *DOCUMENT_SUFFIXES}
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             try:
                 text = article_text_from_upload(path.name, path.read_bytes())
                 title = title_from_text(text.body, fallback=path.stem)
-                article, created = services.article_load(
+                article, created = articles.article_load(
                     text=text, title=title, outlet=options["outlet"]
                 )
             except (errors.DeskError, OSError) as exc:

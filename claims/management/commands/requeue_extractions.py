@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from claims import services
+from claims.services import articles
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("--stale-minutes", type=int, default=30)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = services.articles_requeue(stale_minutes=options["stale_minutes"])
+        counts = articles.articles_requeue(stale_minutes=options["stale_minutes"])
         self.stdout.write(f"{counts['queued']} queued, {counts['failed']} could not be queued")

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from claims import services
 from claims.ingest import article_text_from_upload, title_from_text
 from claims.permissions import Role
+from claims.services import articles, people
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo_articles"
 
@@ -49,11 +49,11 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.is_staff = True
                 user.save()
-                services.user_set_role(user=user, role=role)
+                people.user_set_role(user=user, role=role)
                 logins.append((username, password, str(role)))
         for path in sorted(DEMO_ARTICLES.glob("*.txt")):
             text = article_text_from_upload(path.name, path.read_bytes())
-            article, created = services.article_load(
+            article, created = articles.article_load(
                 text=text, title=title_from_text(text.body, fallback=path.stem), outlet="Demo Desk"
             )
             state = "loaded" if created else "already loaded"

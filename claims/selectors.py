@@ -1,0 +1,233 @@
+"""Reads shared by the dashboard, the API, the exports and the services: the work queues, the
+one claim FilterSet, a claim's earlier verdict, desk members, reviewers, webhook payloads and
+ClaimReview JSON-LD. No writes here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+
+from claims.models import Claim, ClaimKind, ClaimStatus, FactCheck, Rating
+from claims.permissions import Role
+
+# --- queues and filters ---------------------------------------------------------------------
+
+
+def threshold() -> float:
+    """Claims at or above this score count as check-worthy."""
+    return settings.FACTCHECK_CHECKWORTHY_THRESHOLD
+
+
+def awaiting_review_by(user: Any, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Claims in review that `user` may publish: not one they wrote or submitted (four-eyes)."""
+    return (
+        claims.filter(status=ClaimStatus.IN_REVIEW)
+        .exclude(
+            Exists(Claim.verdict_authors.through.objects.filter(claim=OuterRef("pk"), user=user))
+        )
+        .exclude(submitted_by=user)
+    )
+
+
+Queue = Callable[[Any, QuerySet[Claim]], QuerySet[Claim]]
+
+QUEUES: dict[str, tuple[str, Queue]] = {
+    "mine": (
+        "My claims",
+        lambda user, qs: qs.filter(
+            assignee=user, status__in=[ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW]
+        ).order_by("-score"),
+    ),
+    "unassigned": (
+        "Unassigned check-worthy",
+        lambda user, qs: qs.filter(
+            assignee__isnull=True, status=ClaimStatus.DETECTED, score__gte=threshold()
+        ).order_by("-score", "id"),
+    ),
+    "review": (
+        "Awaiting review",
+        lambda user, qs: awaiting_review_by(user, qs).order_by("updated_at"),
+    ),
+    "published": (
+        "Recently published",
+        lambda user, qs: qs.filter(status=ClaimStatus.PUBLISHED).order_by("-published_at"),
+    ),
+    "all": ("All claims", lambda user, qs: qs.order_by("-score", "id")),
+}
+
+
+class ClaimFilter(django_filters.FilterSet):
+    """The claim filters of the dashboard's queues and reports and of GET /api/v1/claims/."""
+
+    # distinct=False: a claim matches a status once; DISTINCT over every column is slow.
+    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(choices=ClaimKind.choices, distinct=False)
+    rating = django_filters.CharFilter(field_name="rating__slug")
+    article = django_filters.NumberFilter(field_name="article_id")
+    assignee = django_filters.CharFilter(field_name="assignee__username")
+    score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
+    score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    search = django_filters.CharFilter(method="filter_search", max_length=200)
+    q = django_filters.CharFilter(method="filter_search", max_length=200, label="Search (alias)")
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        value = value.replace("\x00", "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(text__icontains=value)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def desk_members() -> Any:
+    """Active users who can be assigned claims."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Exists(
+                Group.objects.filter(
+                    user=OuterRef("pk"), name__in=[Role.EDITOR.value, Role.FACT_CHECKER.value]
+                )
+            )
+        )
+        .order_by("username")
+    )
+
+
+def reviewers_of(claim: Claim) -> Any:
+    """Active editors who may publish `claim`: none of its authors, not its submitter."""
+    editors = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=Role.EDITOR.value))
+    )
+    return (
+        editors.exclude(pk__in=claim.verdict_authors.values("pk"))
+        .exclude(pk=claim.submitted_by_id or 0)
+        .distinct()
+    )
+
+
+# --- verdicts -------------------------------------------------------------------------------
+
+
+def verdict_of(target: Claim | FactCheck) -> dict[str, Any] | None:
+    """A published verdict as the desk shows it: rating, date, link, summary; None if the
+    target has none (a desk claim not yet published)."""
+    if isinstance(target, FactCheck):
+        return {
+            "kind": "factcheck",
+            "id": target.pk,
+            "collection": target.collection,
+            "text": target.text,
+            "claimant": target.claimant,
+            "rating": target.rating.label if target.rating else target.rating_label,
+            "rating_slug": target.rating.slug if target.rating else "",
+            "on_scale": target.rating is not None,
+            "date": target.published_on or target.claim_date,
+            "url": target.url,
+            "summary": target.title,
+        }
+    if target.status == ClaimStatus.PUBLISHED and target.rating:
+        return {
+            "kind": "claim",
+            "id": target.pk,
+            "collection": "desk",
+            "text": target.text,
+            "claimant": target.claimant,
+            "rating": target.rating.label,
+            "rating_slug": target.rating.slug,
+            "on_scale": True,
+            "date": target.published_at.date() if target.published_at else None,
+            "url": settings.FACTCHECK_FACTCHECK_URL_TEMPLATE.format(id=target.pk),
+            "summary": target.summary,
+        }
+    return None
+
+
+def earlier_verdict(claim: Claim) -> dict[str, Any] | None:
+    """The published verdict a claim repeats, if it is linked to one."""
+    from claims.matching.store import canonical_root
+
+    if claim.canonical_factcheck_id is None and claim.canonical_id is None:
+        return None
+    target = canonical_root(claim)
+    return None if target == claim else verdict_of(target)
+
+
+# --- what leaves the desk -------------------------------------------------------------------
+
+
+def claim_payload(claim: Claim) -> dict[str, Any]:
+    """A claim as webhooks carry it."""
+    return {
+        "id": claim.pk,
+        "article_id": claim.article_id,
+        "text": claim.text,
+        "status": claim.status,
+        "rating": claim.rating.label if claim.rating_id and claim.rating else None,
+        "summary": claim.summary,
+        "claim_reviewed": claim.claim_reviewed,
+        "claimant": claim.claimant,
+        "published_at": claim.published_at.isoformat() if claim.published_at else None,
+        "version": claim.version,
+    }
+
+
+def rating_scale() -> dict[str, Any]:
+    """The best and worst rating values on the desk's scale (ClaimReview's bounds)."""
+    return Rating.objects.filter(rating_value__isnull=False).aggregate(
+        best=Max("rating_value"), worst=Min("rating_value")
+    )
+
+
+def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
+    """schema.org ClaimReview JSON-LD for a published claim."""
+    rating = claim.rating
+    review_rating: dict[str, Any] = {
+        "@type": "Rating",
+        "alternateName": rating.label if rating else "",
+    }
+    if rating is not None and rating.rating_value is not None:
+        review_rating.update(
+            ratingValue=rating.rating_value,
+            bestRating=scale["best"],
+            worstRating=scale["worst"],
+        )
+    short = claim.claim_reviewed or (claim.text if len(claim.text) < 75 else claim.text[:73] + "…")
+    item: dict[str, Any] = {"@type": "Claim"}
+    if claim.claimant:
+        item["author"] = {"@type": "Person", "name": claim.claimant}
+    if claim.article.url:
+        item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
+    if claim.article.published_at:
+        item["datePublished"] = claim.article.published_at.date().isoformat()
+    template = settings.FACTCHECK_FACTCHECK_URL_TEMPLATE
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": template.format(id=claim.pk),
+        "claimReviewed": short,
+        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_NEWSROOM_NAME,
+            "url": settings.FACTCHECK_NEWSROOM_URL,
+        },
+        "reviewRating": review_rating,
+        "itemReviewed": item,
+        "reviewBody": claim.summary,
+    }

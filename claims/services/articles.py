@@ -1,0 +1,266 @@
+"""Articles in: loading (deduplicated by content and by idempotency key), queueing their
+extraction, storing the claims the extractor finds, and re-extraction."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from claims import errors, queueing
+from claims.ingest import ArticleText, content_hash
+from claims.models import Article, Claim, ExtractionStatus
+from claims.permissions import Action, require
+from claims.services import audit
+
+if TYPE_CHECKING:
+    from claims.extraction import ExtractedClaim
+
+logger = logging.getLogger(__name__)
+
+
+def article_load(
+    *,
+    text: ArticleText,
+    loaded_by: Any = None,
+    title: str = "",
+    outlet: str = "",
+    author: str = "",
+    url: str = "",
+    published_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Article, bool]:
+    """Store an article and queue its extraction; the same content (or key) again returns the
+    existing article and creates nothing. `loaded_by` None means a trusted local command."""
+    if loaded_by is not None:
+        require(loaded_by, Action.LOAD_ARTICLE)
+    digest = content_hash(text.body)
+    existing = _existing_article(digest, idempotency_key)
+    if existing is not None:
+        return _repeat(existing), False
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title[:500],
+                outlet=outlet[:200],
+                author=author[:300],
+                url=url,
+                published_at=published_at,
+                body=text.body,
+                raw=text.raw,
+                content_type=text.content_type,
+                content_hash=digest,
+                idempotency_key=idempotency_key or None,
+                loaded_by=audit.person(loaded_by),
+            )
+            audit.log(
+                "article.loaded",
+                actor=loaded_by,
+                article=article,
+                after={"title": article.title, "content_type": article.content_type},
+            )
+    except IntegrityError:
+        # Another request stored the same article a moment ago: that one stands.
+        existing = _existing_article(digest, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    _queue_extraction(article.pk)
+    return article, True
+
+
+def article_for_key(*, idempotency_key: str, loaded_by: Any) -> Article | None:
+    """The article a client already pushed under this Idempotency-Key, if any (a repeated
+    request answers with it, and queues its extraction if the first try found the queue down)."""
+    require(loaded_by, Action.LOAD_ARTICLE)
+    article = Article.objects.filter(idempotency_key=idempotency_key).first()
+    return _repeat(article) if article is not None else None
+
+
+def _repeat(article: Article) -> Article:
+    if article.extraction_error == NOT_QUEUED:  # the first try found the queue down
+        _queue_extraction(article.pk)
+    return article
+
+
+def _existing_article(digest: str, idempotency_key: str | None) -> Article | None:
+    if idempotency_key:
+        keyed = Article.objects.filter(idempotency_key=idempotency_key).first()
+        if keyed is not None:
+            return keyed
+    return Article.objects.filter(content_hash=digest).first()
+
+
+NOT_QUEUED = "Not queued yet: the task queue was unreachable."
+
+
+def _queue_extraction(article_id: int) -> None:
+    """Queue extraction once the article is committed. With the queue down the article stays
+    stored, marked NOT_QUEUED, and the caller gets Unavailable (503): the same request again,
+    `requeue_extractions` or a worker starting up queues it later, so nothing is lost."""
+
+    def send() -> None:
+        try:
+            queueing.enqueue(queueing.EXTRACT_ARTICLE, article_id)
+        except Exception as exc:
+            if not queueing.is_broker_error(exc):
+                raise
+            logger.warning("Could not queue extraction of article %s: %s", article_id, exc)
+            Article.objects.filter(pk=article_id).update(extraction_error=NOT_QUEUED)
+            raise errors.Unavailable(
+                f"Article {article_id} is stored, but its extraction could not be queued: the "
+                "task queue is unreachable. Send the same request again in a minute; nothing "
+                "will be stored twice."
+            ) from None
+        Article.objects.filter(pk=article_id, extraction_error=NOT_QUEUED).update(
+            extraction_error=""
+        )
+
+    transaction.on_commit(send)
+
+
+def articles_requeue(*, stale_minutes: int = 30) -> dict[str, int]:
+    """Queue again what the queue lost: articles marked NOT_QUEUED, and articles queued or
+    running for longer than `stale_minutes` (extraction is idempotent, so a repeat is safe)."""
+    stale = timezone.now() - timedelta(minutes=stale_minutes)
+    articles = Article.objects.filter(
+        Q(extraction_error=NOT_QUEUED)
+        | Q(
+            extraction_status__in=[ExtractionStatus.QUEUED, ExtractionStatus.RUNNING],
+            updated_at__lt=stale,
+        )
+    ).values_list("pk", flat=True)
+    counts = {"queued": 0, "failed": 0}
+    for article_id in articles:
+        try:
+            _queue_extraction(article_id)
+        except errors.Unavailable:
+            counts["failed"] += 1
+            break
+        counts["queued"] += 1
+    return counts
+
+
+def article_reextract(*, article_id: int, actor: Any) -> Article:
+    """Queue extraction again (e.g. after a better model ships); people's work is kept."""
+    require(actor, Action.LOAD_ARTICLE)
+    with transaction.atomic():
+        updated = Article.objects.filter(pk=article_id).update(
+            extraction_status=ExtractionStatus.QUEUED, extraction_error=""
+        )
+        if not updated:
+            raise errors.NotFound(f"There is no article {article_id}.")
+        article = Article.objects.get(pk=article_id)
+        audit.log("article.extraction_requested", actor=actor, article=article)
+        _queue_extraction(article_id)
+    return article
+
+
+def article_extract(*, article_id: int) -> Article:
+    """Run the extractor over an article and store its claims.
+
+    Idempotent: running it again refreshes the claims nobody has acted on, never duplicates a
+    claim, and never deletes or overwrites a claim a person has touched.
+    """
+    started = timezone.now()
+    if not Article.objects.filter(pk=article_id).update(
+        extraction_status=ExtractionStatus.RUNNING,
+        extraction_started_at=started,
+        extraction_error="",
+    ):
+        raise errors.NotFound(f"There is no article {article_id}.")
+    body = Article.objects.values_list("body", flat=True).get(pk=article_id)
+    from claims import extraction  # loads NLP models on first use: only workers pay for it
+
+    try:
+        found = extraction.extract_claims(body)
+        version = extraction.model_version()
+    except Exception as exc:
+        message = exc.args[0] if isinstance(exc, extraction.ExtractionError) else repr(exc)
+        logger.exception("Extraction failed for article %s", article_id)
+        with transaction.atomic():
+            Article.objects.filter(pk=article_id).update(
+                extraction_status=ExtractionStatus.FAILED,
+                extraction_error=str(message)[:2000],
+                extraction_finished_at=timezone.now(),
+            )
+            audit.log(
+                "article.extraction_failed",
+                article=Article.objects.get(pk=article_id),
+                after={"error": str(message)[:2000]},
+            )
+        return Article.objects.get(pk=article_id)
+
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        counts = _store_claims(article, found, version)
+        article.extraction_status = ExtractionStatus.DONE
+        article.extraction_finished_at = timezone.now()
+        article.extractor_version = version
+        article.save(
+            update_fields=[
+                "extraction_status",
+                "extraction_finished_at",
+                "extractor_version",
+                "updated_at",
+            ]
+        )
+        audit.log("article.extracted", article=article, after={**counts, "model_version": version})
+    from claims.services import memory
+
+    try:
+        memory.claims_match_article(article_id=article_id)
+    except Exception:  # matching is a help, never a reason to lose an extraction
+        logger.exception("Matching failed for article %s", article_id)
+    return article
+
+
+def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -> dict[str, int]:
+    existing = {(c.start, c.end): c for c in article.claims.all()}
+    untouched = set(Claim.objects.filter(article=article).untouched().values_list("pk", flat=True))
+    seen: set[tuple[int, int]] = set()
+    to_create: list[Claim] = []
+    to_update: list[Claim] = []
+    fields = ("text", "kind", "score", "model_version", "quantities", "claimant", "entities")
+    for item in found:
+        key = (item.start, item.end)
+        if (
+            key in seen
+            or article.body[item.start : item.end] != item.text
+            or item.end <= item.start
+        ):
+            logger.warning(
+                "Extractor returned a bad or repeated span %s in article %s", key, article.pk
+            )
+            continue
+        seen.add(key)
+        values = {
+            "text": item.text,
+            "kind": item.kind,
+            "score": min(1.0, max(0.0, float(item.score))),
+            "model_version": version,
+            "quantities": [q.as_dict() for q in item.quantities],
+            "claimant": item.claimant[:300],
+            "entities": [dict(e) for e in item.entities],
+        }
+        claim = existing.get(key)
+        if claim is None:
+            to_create.append(Claim(article=article, start=item.start, end=item.end, **values))
+        elif claim.pk in untouched:
+            for name, value in values.items():
+                setattr(claim, name, value)
+            to_update.append(claim)
+    stale = [c.pk for key, c in existing.items() if key not in seen and c.pk in untouched]
+    Claim.objects.bulk_create(to_create, batch_size=500)
+    Claim.objects.bulk_update(to_update, fields, batch_size=500)
+    Claim.objects.filter(pk__in=stale).delete()
+    return {
+        "created": len(to_create),
+        "refreshed": len(to_update),
+        "removed": len(stale),
+        "kept": len(existing) - len(to_update) - len(stale),
+    }
