@@ -75,9 +75,12 @@ class SourceFormSet(BaseInlineFormSet):
 
     def save(self, commit: bool = True) -> list[Any]:
         request: HttpRequest = self.request  # type: ignore[attr-defined]
+        self.changed_objects: list[Any] = []
+        self.deleted_objects: list[Any] = []
         for form in self.deleted_forms:
             if form.instance.pk:
                 research.source_remove(source_id=form.instance.pk, actor=request.user)
+                self.deleted_objects.append(form.instance)
         saved = []
         for form in self.extra_forms:
             if form.has_changed() and form not in self.deleted_forms:
@@ -94,6 +97,7 @@ class SourceFormSet(BaseInlineFormSet):
                         stance=data.get("stance") or "context",
                     )
                 )
+        self.new_objects: list[Any] = saved
         return saved
 
 
@@ -122,13 +126,16 @@ class SourceInline(admin.StackedInline):
 class CommentFormSet(BaseInlineFormSet):
     def save(self, commit: bool = True) -> list[Any]:
         request: HttpRequest = self.request  # type: ignore[attr-defined]
-        return [
+        self.new_objects: list[Any] = [
             research.comment_add(
                 claim_id=self.instance.pk, actor=request.user, body=form.cleaned_data["body"]
             )
             for form in self.extra_forms
             if form.has_changed()
         ]
+        self.changed_objects: list[Any] = []
+        self.deleted_objects: list[Any] = []
+        return self.new_objects
 
 
 class CommentInline(admin.TabularInline):
