@@ -37,6 +37,7 @@ check-services: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the architecture contracts in pyproject.toml
 
 typecheck: install
 	$(BIN)/mypy factcheck claims
