@@ -307,6 +307,19 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(
     assert claim.rating == rating("false")
 
 
+def test_conditional_write_refuses_a_stale_version_in_the_same_status(
+    editor: Any, checker: Any
+) -> None:
+    """Only the version tells: the claim is still detected, but it was assigned meanwhile."""
+    claim = ClaimFactory()
+    stale = Claim.objects.get(pk=claim.pk)
+    workflow.claim_assign(claim_id=claim.pk, actor=editor, assignee=checker)
+    with pytest.raises(errors.Conflict):
+        guards.write(stale, status_from=[ClaimStatus.DETECTED], status=ClaimStatus.DISMISSED)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DETECTED and claim.assignee == checker
+
+
 def test_conditional_write_refuses_a_claim_changed_after_it_was_read(editor: Any) -> None:
     claim = ClaimFactory()
     stale = Claim.objects.get(pk=claim.pk)
@@ -317,9 +330,15 @@ def test_conditional_write_refuses_a_claim_changed_after_it_was_read(editor: Any
     assert claim.status == ClaimStatus.DISMISSED
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL only: it takes row locks (SELECT ... FOR UPDATE) and runs the two "
+    "transactions truly at once; SQLite locks the whole file, so the race never happens there.",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_publish_at_once_one_wins(editor: Any, editor2: Any, checker: Any) -> None:
-    """Two real concurrent transactions on PostgreSQL: exactly one publish succeeds."""
+    """Two real concurrent transactions on PostgreSQL: exactly one publish succeeds (the row
+    lock and the conditional UPDATE on the version; see the skip reason for why PostgreSQL)."""
     claim = _in_review(editor, checker)
     editor3 = UserFactory(username="editor3")
     people.user_set_role(user=editor3, role=Role.EDITOR)
