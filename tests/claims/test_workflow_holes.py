@@ -79,6 +79,21 @@ def test_whoever_adds_a_source_is_an_author(editor: Any, editor2: Any, checker: 
     assert claim.pk in _queue_ids(editor2, "review")
 
 
+def test_who_submitted_it_does_not_see_it_awaiting_their_review(
+    editor: Any, editor2: Any, checker: Any
+) -> None:
+    claim = _in_checking(editor, checker)
+    research.source_add(claim_id=claim.pk, actor=checker, url="https://example.org/report")
+    workflow.claim_set_verdict(
+        claim_id=claim.pk, actor=checker, rating=rating("true"), summary="Yes."
+    )
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)  # an editor may submit any claim
+    assert claim.pk not in _queue_ids(editor, "review")
+    assert claim.pk in _queue_ids(editor2, "review")
+    with pytest.raises(errors.PermissionDenied, match="Four-eyes"):
+        workflow.claim_publish(claim_id=claim.pk, actor=editor)
+
+
 def test_a_correction_counts_its_authors_afresh(editor: Any, editor2: Any, checker: Any) -> None:
     claim = _in_checking(editor, checker)
     SourceFactory(claim=claim)
