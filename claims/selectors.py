@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 
+from claims import workflow
 from claims.models import Claim, ClaimKind, ClaimStatus, FactCheck, Rating
 from claims.permissions import Role
 
@@ -40,9 +41,7 @@ Queue = Callable[[Any, QuerySet[Claim]], QuerySet[Claim]]
 QUEUES: dict[str, tuple[str, Queue]] = {
     "mine": (
         "My claims",
-        lambda user, qs: qs.filter(
-            assignee=user, status__in=[ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW]
-        ).order_by("-score"),
+        lambda user, qs: qs.filter(assignee=user, status__in=workflow.OPEN).order_by("-score"),
     ),
     "unassigned": (
         "Unassigned check-worthy",

@@ -2,22 +2,22 @@
 
 from django.urls import path
 
-from claims import views
+from claims.views import articles, claims, memory, people, queues, reports
 
 app_name = "desk"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("articles/", views.article_list, name="articles"),
-    path("articles/load/", views.article_load, name="article-load"),
-    path("articles/<int:pk>/", views.article_detail, name="article"),
-    path("articles/<int:pk>/_reader", views.article_reader, name="article-reader"),
-    path("articles/<int:pk>/report.<str:fmt>", views.article_report, name="article-report"),
-    path("reports/claims.<str:fmt>", views.claims_report, name="claims-report"),
-    path("claims/<int:pk>/", views.claim_detail, name="claim"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("queues/save/", views.saved_queue_save, name="queue-save"),
-    path("statistics/", views.statistics, name="statistics"),
-    path("verdicts/", views.past_verdicts, name="verdicts"),
-    path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
+    path("", queues.queue, name="queue"),
+    path("articles/", articles.article_list, name="articles"),
+    path("articles/load/", articles.article_load, name="article-load"),
+    path("articles/<int:pk>/", articles.article_detail, name="article"),
+    path("articles/<int:pk>/_reader", articles.article_reader, name="article-reader"),
+    path("articles/<int:pk>/report.<str:fmt>", reports.article_report, name="article-report"),
+    path("reports/claims.<str:fmt>", reports.claims_report, name="claims-report"),
+    path("claims/<int:pk>/", claims.claim_detail, name="claim"),
+    path("notifications/", people.notifications, name="notifications"),
+    path("queues/save/", queues.saved_queue_save, name="queue-save"),
+    path("statistics/", people.statistics, name="statistics"),
+    path("verdicts/", memory.past_verdicts, name="verdicts"),
+    path("claims/<int:pk>/<slug:action>/", claims.claim_action, name="claim-action"),
 ]

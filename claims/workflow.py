@@ -23,6 +23,8 @@ DETECTED = ClaimStatus.DETECTED
 CHECKING = ClaimStatus.CHECKING
 IN_REVIEW = ClaimStatus.IN_REVIEW
 PUBLISHED = ClaimStatus.PUBLISHED
+# A claim somebody is working on (the "my claims" queue, workload statistics).
+OPEN = (CHECKING, IN_REVIEW)
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,7 @@ def test_admin_door(desk: dict[str, Any], persona: str, step: Step) -> None:
 def test_the_matrix_covers_every_door() -> None:
     """The API exposes exactly the API steps, the admin exactly the admin steps."""
     from claims.admin import ClaimAdmin
-    from claims.api.views import TRANSITIONS
+    from claims.api.views.claims import TRANSITIONS
 
     assert set(TRANSITIONS) == {s.name for s in STEPS if s.api}
     assert set(ClaimAdmin.actions) == {s.key for s in STEPS if s.admin}

@@ -12,7 +12,7 @@ from django.urls import get_resolver
 from rest_framework.test import APIClient
 
 from claims import errors
-from claims.api.views import DeskApi
+from claims.api.views.base import DeskApi
 from claims.models import ClaimStatus, Event, WebhookSubscription
 from claims.permissions import Action
 from claims.services import integrations, workflow
@@ -81,7 +81,7 @@ def test_every_api_write_declares_a_permission_beyond_reading() -> None:
     """DeskPermission checks the action a view declares for the method; a write that declared
     nothing would fall back to VIEW and be open to every reader (the services would still
     refuse most, but the door must not rely on that)."""
-    from claims.api.views import ClaimTransitionApi
+    from claims.api.views.claims import ClaimTransitionApi
     from claims.workflow import step
 
     views = _api_views()

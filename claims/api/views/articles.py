@@ -1,0 +1,105 @@
+"""Articles in (idempotent pushes) and their extraction status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims.api import serializers as out
+from claims.api.errors import error_response
+from claims.api.views.base import Cursor, DeskApi, claim_queryset
+from claims.fetch import fetch_article
+from claims.ingest import article_text_from_string, max_bytes
+from claims.models import (
+    Article,
+)
+from claims.permissions import Action
+from claims.services import articles as article_service
+
+
+class ArticleIn(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True, default="")
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    author = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["body"].strip() and not attrs["url"]:
+            raise serializers.ValidationError({"body": ["Send the article's body, or its url."]})
+        return attrs
+
+
+class ArticleListCreateApi(DeskApi):
+    actions = {"GET": Action.VIEW, "POST": Action.LOAD_ARTICLE}
+
+    @extend_schema(
+        responses=out.page_of("ArticlePage", out.ArticleOut(many=True)),
+        operation_id="articles_list",
+    )
+    def get(self, request: Request) -> Response:
+        articles = Article.objects.annotate(claim_count=Count("claims")).defer("body", "raw")
+        paginator = Cursor()
+        page = paginator.paginate_queryset(articles, request, view=self)
+        return paginator.get_paginated_response(out.ArticleOut(page, many=True).data)
+
+    @extend_schema(
+        request=ArticleIn,
+        responses={201: out.ArticleDetailOut, 200: out.ArticleDetailOut},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def post(self, request: Request) -> Response:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > max_bytes() + 64 * 1024:
+            return error_response(
+                413, "too_large", f"The request is larger than {max_bytes()} bytes of article."
+            )
+        data = ArticleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+        if key:
+            existing = article_service.article_for_key(idempotency_key=key, loaded_by=request.user)
+            if existing is not None:
+                return self._respond(existing, created=False)
+        if values["body"].strip():
+            text = article_text_from_string(values["body"])
+        else:
+            text = fetch_article(values["url"])
+        article, created = article_service.article_load(
+            text=text,
+            loaded_by=request.user,
+            title=values["title"],
+            outlet=values["outlet"],
+            author=values["author"],
+            url=values["url"],
+            published_at=values["published_at"],
+            idempotency_key=key,
+        )
+        return self._respond(article, created=created)
+
+    def _respond(self, article: Article, *, created: bool) -> Response:
+        article = Article.objects.prefetch_related(
+            Prefetch("claims", queryset=claim_queryset())
+        ).get(pk=article.pk)
+        response = Response(out.ArticleDetailOut(article).data, status=201 if created else 200)
+        response["Location"] = f"/api/v1/articles/{article.pk}/"
+        return response
+
+
+class ArticleDetailApi(DeskApi):
+    @extend_schema(responses=out.ArticleDetailOut)
+    def get(self, request: Request, pk: int) -> Response:
+        article = get_object_or_404(
+            Article.objects.prefetch_related(Prefetch("claims", queryset=claim_queryset())), pk=pk
+        )
+        return Response(out.ArticleDetailOut(article).data)

@@ -1,0 +1,248 @@
+"""Claims: the list, the detail, and one transition endpoint per API step of claims.workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import selectors
+from claims.api import serializers as out
+from claims.api.views.base import (
+    ClaimCursor,
+    DeskApi,
+    claim_detail,
+    claim_queryset,
+    claim_response,
+    etag,
+    if_match,
+)
+from claims.models import (
+    Claim,
+    ClaimStatus,
+    Rating,
+)
+from claims.services import memory, workflow
+from claims.workflow import STEPS, step
+
+
+class ClaimListApi(DeskApi):
+    @extend_schema(
+        responses=out.page_of("ClaimPage", out.ClaimListOut(many=True)),
+        operation_id="claims_list",
+        parameters=[
+            OpenApiParameter("status", str, many=True, enum=ClaimStatus.values),
+            OpenApiParameter("kind", str, many=True),
+            OpenApiParameter("rating", str),
+            OpenApiParameter("article", int),
+            OpenApiParameter("assignee", str),
+            OpenApiParameter("score_min", float),
+            OpenApiParameter("score_max", float),
+            OpenApiParameter("updated_since", str, description="ISO 8601 date-time"),
+            OpenApiParameter("search", str),
+            OpenApiParameter("ordering", str, enum=list(ClaimCursor.ORDERINGS)),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        filtered = selectors.ClaimFilter(request.query_params, queryset=claim_queryset())
+        if not filtered.is_valid():
+            raise serializers.ValidationError(filtered.errors)
+        paginator = ClaimCursor()
+        page = paginator.paginate_queryset(filtered.qs, request, view=self)
+        return paginator.get_paginated_response(out.claim_list_rows(page))
+
+
+class ClaimDetailApi(DeskApi):
+    @extend_schema(responses=out.ClaimDetailOut)
+    def get(self, request: Request, pk: int) -> Response:
+        claim = claim_detail(pk)
+        if request.headers.get("If-None-Match") == etag(claim):
+            return Response(status=304)
+        return claim_response(claim, loaded=True)
+
+
+def _user(username: str | None) -> Any:
+    if not username:
+        return None
+    try:
+        return get_user_model().objects.get(username=username, is_active=True)
+    except get_user_model().DoesNotExist:
+        raise serializers.ValidationError({"assignee": [f"No active user {username!r}."]}) from None
+
+
+def _rating(slug: str | None) -> Rating | None:
+    if not slug:
+        return None
+    try:
+        return Rating.objects.get(slug=slug)
+    except Rating.DoesNotExist:
+        raise serializers.ValidationError(
+            {"rating": [f"No rating {slug!r}; see /api/v1/ratings/."]}
+        ) from None
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class AssigneeIn(serializers.Serializer):
+    assignee = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
+
+
+class VerdictIn(serializers.Serializer):
+    rating = serializers.CharField(allow_blank=True, allow_null=True)
+    summary = serializers.CharField(allow_blank=True, max_length=20000)
+    claim_reviewed = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=75
+    )
+
+
+class CommentIn(serializers.Serializer):
+    comment = serializers.CharField(max_length=20000)
+
+
+class EmptyIn(serializers.Serializer):
+    pass
+
+
+class MatchIn(serializers.Serializer):
+    match = serializers.IntegerField(help_text="The id of one of the claim's `matches`")
+
+
+Transition = Callable[[int, Any, dict[str, Any], int | None], Any]
+
+
+# What each API step of claims.workflow reads from the request body (rules: the services).
+TRANSITIONS: dict[str, tuple[type[serializers.Serializer], Transition]] = {
+    "dismiss": (
+        ReasonIn,
+        lambda pk, user, d, v: workflow.claim_dismiss(
+            claim_id=pk, actor=user, reason=d["reason"], expected_version=v
+        ),
+    ),
+    "start-checking": (
+        AssigneeIn,
+        lambda pk, user, d, v: workflow.claim_start_checking(
+            claim_id=pk, actor=user, assignee=_user(d["assignee"]), expected_version=v
+        ),
+    ),
+    "assign": (
+        AssigneeIn,
+        lambda pk, user, d, v: workflow.claim_assign(
+            claim_id=pk, actor=user, assignee=_user(d["assignee"]), expected_version=v
+        ),
+    ),
+    "verdict": (
+        VerdictIn,
+        lambda pk, user, d, v: workflow.claim_set_verdict(
+            claim_id=pk,
+            actor=user,
+            rating=_rating(d["rating"]),
+            summary=d["summary"],
+            claim_reviewed=d["claim_reviewed"],
+            expected_version=v,
+        ),
+    ),
+    "submit": (
+        EmptyIn,
+        lambda pk, user, d, v: workflow.claim_submit(claim_id=pk, actor=user, expected_version=v),
+    ),
+    "request-changes": (
+        CommentIn,
+        lambda pk, user, d, v: workflow.claim_request_changes(
+            claim_id=pk, actor=user, comment=d["comment"], expected_version=v
+        ),
+    ),
+    "publish": (
+        EmptyIn,
+        lambda pk, user, d, v: workflow.claim_publish(claim_id=pk, actor=user, expected_version=v),
+    ),
+    "reopen": (
+        ReasonIn,
+        lambda pk, user, d, v: workflow.claim_reopen(
+            claim_id=pk, actor=user, reason=d["reason"], expected_version=v
+        ),
+    ),
+    "confirm-match": (
+        MatchIn,
+        lambda pk, user, d, v: memory.match_confirm(
+            match_id=d["match"], claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
+    "reject-match": (
+        MatchIn,
+        lambda pk, user, d, v: memory.match_reject(
+            match_id=d["match"], claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
+    "apply-verdict": (
+        EmptyIn,
+        lambda pk, user, d, v: memory.claim_apply_verdict(
+            claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
+}
+
+
+assert set(TRANSITIONS) == {s.name for s in STEPS if s.api}, "one endpoint per API step"
+
+
+class ClaimTransitionApi(DeskApi):
+    """POST /api/v1/claims/{id}/{action}/: one workflow action, with If-Match for safety."""
+
+    transition = ""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.actions = {"POST": step(self.transition).permission}
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request: Request, pk: int) -> Response:
+        input_class, call = TRANSITIONS[self.transition]
+        data = input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        expected = if_match(request)
+        claim = get_object_or_404(Claim, pk=pk)
+        if expected is not None and claim.version != expected:
+            response = Response(
+                {
+                    "error": {
+                        "status": 412,
+                        "code": "precondition_failed",
+                        "message": "The claim changed since you read it; see its current state.",
+                        "current": out.ClaimDetailOut(claim_detail(pk)).data,
+                    }
+                },
+                status=412,
+            )
+            response["ETag"] = etag(claim)
+            return response
+        claim = call(pk, request.user, data.validated_data, expected)
+        return claim_response(claim)
+
+
+def transition_view(name: str) -> Any:
+    input_class = TRANSITIONS[name][0]
+
+    def post(self: ClaimTransitionApi, request: Request, pk: int) -> Response:
+        return ClaimTransitionApi.post(self, request, pk)
+
+    view: Any = type(
+        f"Claim{name.title().replace('-', '')}Api",
+        (ClaimTransitionApi,),
+        {"transition": name, "__doc__": f"Workflow action '{name}' on one claim.", "post": post},
+    )
+    view.post = extend_schema(
+        request=input_class,
+        responses={200: out.ClaimDetailOut},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        operation_id=f"claims_{name.replace('-', '_')}",
+    )(view.post)
+    return view.as_view()

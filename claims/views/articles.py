@@ -1,0 +1,134 @@
+"""Articles: the list, loading, and the reader with every claim in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+
+from claims import errors, selectors
+from claims.fetch import fetch_article
+from claims.ingest import article_text_from_string, article_text_from_upload, title_from_text
+from claims.models import (
+    Article,
+    Claim,
+    ExtractionStatus,
+)
+from claims.permissions import Action, can
+from claims.services import articles as article_service
+from claims.views.access import desk_member
+
+
+@desk_member
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = (
+        Article.objects.annotate(claim_count=Count("claims"))
+        .defer("body", "raw")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/article_list.html",
+        {"title": "Articles", "page": page, "can_load": can(request.user, Action.LOAD_ARTICLE)},
+    )
+
+
+def _segments(article: Article, claims: list[Claim]) -> list[tuple[str, Claim | None]]:
+    """The body cut into plain runs and claim spans, in order (overlaps are left plain)."""
+    parts: list[tuple[str, Claim | None]] = []
+    cursor = 0
+    for claim in sorted(claims, key=lambda c: c.start):
+        if claim.start < cursor:
+            continue
+        if claim.start > cursor:
+            parts.append((article.body[cursor : claim.start], None))
+        parts.append((article.body[claim.start : claim.end], claim))
+        cursor = claim.end
+    parts.append((article.body[cursor:], None))
+    return parts
+
+
+def _article_context(article: Article) -> dict[str, Any]:
+    claims = list(article.claims.select_related("rating", "assignee"))
+    return {
+        "title": article.title or f"Article {article.pk}",
+        "article": article,
+        "claims": sorted(claims, key=lambda c: c.start),
+        "segments": _segments(article, claims),
+        "extracting": article.extraction_status
+        in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
+        "threshold": selectors.threshold(),
+    }
+
+
+@desk_member
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    return render(request, "claims/article_detail.html", _article_context(article))
+
+
+@desk_member
+def article_reader(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article's text and claims alone, polled by the page while extraction runs."""
+    article = get_object_or_404(Article, pk=pk)
+    response = render(request, "claims/_article_reader.html", _article_context(article))
+    response["X-Extraction-Status"] = article.extraction_status
+    return response
+
+
+def _read_upload(upload: Any) -> Any:
+    return article_text_from_upload(upload.name or "", upload.read())
+
+
+@desk_member
+def article_load(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.LOAD_ARTICLE):
+        return HttpResponseForbidden("Your role does not allow loading articles.")
+    if request.method != "POST":
+        return render(request, "claims/article_load.html", {"title": "Load articles"})
+    loaded: list[Article] = []
+    sources: list[tuple[str, Callable[[], Any]]] = []
+    text = request.POST.get("text", "")
+    url = request.POST.get("url", "").strip()
+    if text.strip():
+        sources.append(("the pasted text", lambda: article_text_from_string(text)))
+    if url:
+        sources.append((url, lambda: fetch_article(url)))
+    for upload in request.FILES.getlist("files"):
+        sources.append((upload.name or "a file", partial(_read_upload, upload)))
+    if not sources:
+        messages.error(request, "Paste a text, give an address, or choose files to load.")
+    for label, read in sources:
+        try:
+            article_text = read()
+            title = request.POST.get("title", "").strip() if len(sources) == 1 else ""
+            article, created = article_service.article_load(
+                text=article_text,
+                loaded_by=request.user,
+                title=title or title_from_text(article_text.body, fallback=label),
+                url=url if label == url else "",
+            )
+        except errors.DeskError as exc:
+            messages.error(request, f"{label}: {exc.message}")
+            continue
+        loaded.append(article)
+        verb = "Loaded" if created else "Already loaded"
+        messages.success(request, f"{verb}: {article.title}")
+    if len(loaded) == 1:
+        return redirect("desk:article", pk=loaded[0].pk)
+    if loaded:
+        return redirect("desk:articles")
+    return render(
+        request, "claims/article_load.html", {"title": "Load articles", "posted": request.POST}
+    )

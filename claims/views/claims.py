@@ -1,0 +1,164 @@
+"""The claim page and its actions: one handler per step of claims.workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from claims import errors, selectors
+from claims.models import (
+    Claim,
+    Event,
+    Rating,
+    SourceStance,
+)
+from claims.permissions import can
+from claims.services import memory, research, workflow
+from claims.views.access import desk_member
+from claims.workflow import BY_NAME, available, step
+
+
+def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str, Any]:
+    body = claim.article.body
+    return {
+        "title": f"Claim {claim.pk}",
+        "claim": claim,
+        "before": body[max(0, claim.start - 400) : claim.start],
+        "after": body[claim.end : claim.end + 400],
+        "sources": claim.sources.select_related("added_by"),
+        "comments": claim.comments.select_related("author"),
+        "history": Event.objects.filter(claim=claim).select_related("actor"),
+        "ratings": Rating.objects.all(),
+        "stances": SourceStance.choices,
+        "members": selectors.desk_members(),
+        "earlier": selectors.earlier_verdict(claim),
+        "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
+        # The buttons: one per step of claims.workflow that this user may take now.
+        "can": available(request.user, claim),
+        **extra,
+    }
+
+
+@desk_member
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("article", "rating", "assignee"), pk=pk)
+    return render(request, "claims/claim_detail.html", _claim_context(request, claim))
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _member(post: Any) -> Any:
+    return (
+        get_user_model().objects.filter(is_active=True, username=post.get("assignee", "")).first()
+    )
+
+
+def _id(post: Any, name: str) -> int:
+    value = post.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
+# What each step of claims.workflow reads from the posted form (the rules are in the services).
+Handler = Callable[[int, Any, Any, int | None], Any]
+
+
+HANDLERS: dict[str, Handler] = {
+    "dismiss": lambda pk, user, post, v: workflow.claim_dismiss(
+        claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=v
+    ),
+    "start-checking": lambda pk, user, post, v: workflow.claim_start_checking(
+        claim_id=pk, actor=user, assignee=_member(post), expected_version=v
+    ),
+    "assign": lambda pk, user, post, v: workflow.claim_assign(
+        claim_id=pk, actor=user, assignee=_member(post), expected_version=v
+    ),
+    "verdict": lambda pk, user, post, v: workflow.claim_set_verdict(
+        claim_id=pk,
+        actor=user,
+        rating=Rating.objects.filter(slug=post.get("rating", "")).first(),
+        summary=post.get("summary", ""),
+        claim_reviewed=post.get("claim_reviewed", ""),
+        expected_version=v,
+    ),
+    "submit": lambda pk, user, post, v: workflow.claim_submit(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+    "request-changes": lambda pk, user, post, v: workflow.claim_request_changes(
+        claim_id=pk, actor=user, comment=post.get("comment", ""), expected_version=v
+    ),
+    "publish": lambda pk, user, post, v: workflow.claim_publish(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+    "reopen": lambda pk, user, post, v: workflow.claim_reopen(
+        claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=v
+    ),
+    "add-source": lambda pk, user, post, v: research.source_add(
+        claim_id=pk,
+        actor=user,
+        url=post.get("url", ""),
+        title=post.get("source_title", ""),
+        publisher=post.get("publisher", ""),
+        excerpt=post.get("excerpt", ""),
+        stance=post.get("stance", SourceStance.CONTEXT),
+    ),
+    "remove-source": lambda pk, user, post, v: research.source_remove(
+        source_id=_id(post, "source"), actor=user
+    ),
+    "comment": lambda pk, user, post, v: research.comment_add(
+        claim_id=pk, actor=user, body=post.get("body", "")
+    ),
+    "confirm-match": lambda pk, user, post, v: memory.match_confirm(
+        match_id=_id(post, "match"), claim_id=pk, actor=user, expected_version=v
+    ),
+    "reject-match": lambda pk, user, post, v: memory.match_reject(
+        match_id=_id(post, "match"), claim_id=pk, actor=user, expected_version=v
+    ),
+    "apply-verdict": lambda pk, user, post, v: memory.claim_apply_verdict(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+}
+
+
+assert set(HANDLERS) == set(BY_NAME), "every workflow step has a dashboard handler"
+
+
+@require_POST
+@desk_member
+def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One step of claims.workflow on one claim, from the claim page's buttons."""
+    if action not in BY_NAME:
+        return HttpResponse("No such action.", status=404)
+    if not can(request.user, step(action).permission):
+        return HttpResponseForbidden("Your role does not allow this.")
+    post = request.POST
+    try:
+        HANDLERS[action](pk, request.user, post, _version(request))
+    except errors.PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except errors.NotFound as exc:
+        return HttpResponse(exc.message, status=404)
+    except (errors.Conflict, errors.RuleViolation) as exc:
+        # Re-render with what the person typed and why it was refused: nothing is lost.
+        claim = get_object_or_404(
+            Claim.objects.select_related("article", "rating", "assignee"), pk=pk
+        )
+        status = 409 if isinstance(exc, errors.Conflict) else 400
+        context = _claim_context(
+            request, claim, error=exc.message, posted=post, failed_action=action
+        )
+        return render(request, "claims/claim_detail.html", context, status=status)
+    messages.success(request, "Saved.")
+    return redirect("desk:claim", pk=pk)
