@@ -29,7 +29,8 @@ from claims.models import (
 )
 from claims.permissions import Action, can
 from claims.services import archive as archive_service
-from claims.services import articles, integrations, research, workflow
+from claims.services import articles as article_service
+from claims.services import integrations, research, workflow
 from claims.workflow import STEPS, Step
 
 
@@ -293,11 +294,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # articles are loaded through the services (dashboard, API, load_articles)
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.LOAD_ARTICLE)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # claims and their history hang off the article
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        article_service.article_edit(
+            article_id=obj.pk,
+            actor=request.user,
+            values={name: form.cleaned_data[name] for name in form.changed_data},
+        )
+
     @admin.action(description="Extract claims again (keeps claims people have worked on)")
     def reextract(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         for article in queryset:
             try:
-                articles.article_reextract(article_id=article.pk, actor=request.user)
+                article_service.article_reextract(article_id=article.pk, actor=request.user)
             except errors.DeskError as exc:
                 messages.error(request, f"Article {article.pk}: {exc.message}")
 

@@ -264,3 +264,41 @@ def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -
         "removed": len(stale),
         "kept": len(existing) - len(to_update) - len(stale),
     }
+
+
+ARTICLE_METADATA = ("title", "outlet", "author", "url", "published_at")
+
+
+@transaction.atomic
+def article_edit(*, article_id: int, actor: Any, values: dict[str, Any]) -> Article:
+    """Correct an article's title, outlet, author, address or date (never its body: claim
+    offsets index into it); audited, and a change that changes nothing is not recorded."""
+    require(actor, Action.LOAD_ARTICLE)
+    unknown = set(values) - set(ARTICLE_METADATA)
+    if unknown:
+        raise errors.RuleViolation(
+            f"Only {', '.join(ARTICLE_METADATA)} can be edited; not {', '.join(sorted(unknown))}."
+        )
+    try:
+        article = Article.objects.select_for_update().get(pk=article_id)
+    except Article.DoesNotExist:
+        raise errors.NotFound(f"There is no article {article_id}.") from None
+    changed = {k: v for k, v in values.items() if getattr(article, k) != v}
+    if not changed:
+        return article
+    before = {k: _plain(getattr(article, k)) for k in changed}
+    for name, value in changed.items():
+        setattr(article, name, value)
+    article.save(update_fields=[*changed, "updated_at"])
+    audit.log(
+        "article.edited",
+        actor=actor,
+        article=article,
+        before=before,
+        after={k: _plain(v) for k, v in changed.items()},
+    )
+    return article
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value

@@ -382,3 +382,29 @@ def test_two_senders_at_once_send_one_request(editor: Any, settings: Any) -> Non
         assert stored.attempts == sent_before + 1 and stored.status == DeliveryStatus.PENDING
     finally:
         receiver.stop()
+
+
+def test_admin_article_edit_is_audited_and_never_touches_the_body(
+    staff: Client, editor: Any
+) -> None:
+    article = ArticleFactory(title="Old title")
+    body = article.body
+    url = reverse("admin:claims_article_change", args=[article.pk])
+    form = {
+        "title": "Bridge repairs",
+        "outlet": "The Courier",
+        "author": "",
+        "url": "",
+        "published_at_0": "",
+        "published_at_1": "",
+        "body": "forged",
+        "claims-TOTAL_FORMS": "0",
+        "claims-INITIAL_FORMS": "0",
+    }
+    response = staff.post(url, form)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Bridge repairs" and article.body == body
+    event = Event.objects.get(action="article.edited")
+    assert event.actor == editor
+    assert event.before["title"] == "Old title" and event.after["outlet"] == "The Courier"
