@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 
 from claims import workflow
-from claims.models import Claim, ClaimKind, ClaimStatus, FactCheck, Rating
+from claims.models import Claim, ClaimKind, ClaimMatch, ClaimStatus, FactCheck, MatchStatus, Rating
 from claims.permissions import Role
 
 # --- queues and filters ---------------------------------------------------------------------
@@ -165,6 +165,27 @@ def earlier_verdict(claim: Claim) -> dict[str, Any] | None:
         return None
     target = canonical_root(claim)
     return None if target == claim else verdict_of(target)
+
+
+def linked_automatically(claim: Claim) -> bool:
+    """Every link from the claim to the verdict it repeats was made automatically, with every
+    rule of claims.matching.rules passed (no person's judgement stands in for a review)."""
+    seen: set[int] = set()
+    current = claim
+    while current.pk not in seen:
+        seen.add(current.pk)
+        target = {"target_claim_id": current.canonical_id}
+        if current.canonical_factcheck_id:
+            target = {"target_factcheck_id": current.canonical_factcheck_id}
+        elif not current.canonical_id:
+            return True
+        match = ClaimMatch.objects.filter(claim=current, **target).first()
+        if match is None or match.status != MatchStatus.LINKED or match.reasons:
+            return False
+        if current.canonical_factcheck_id or current.canonical is None:
+            return True
+        current = current.canonical
+    return False
 
 
 # --- what leaves the desk -------------------------------------------------------------------

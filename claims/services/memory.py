@@ -228,27 +228,6 @@ def past_verdicts_search(*, text: str, actor: Any, limit: int = 10) -> list[dict
     return results
 
 
-def _automatic_all_the_way(claim: Claim) -> bool:
-    """Every link from the claim to the verdict it repeats was made automatically, with every
-    rule of claims.matching.rules passed (no person's judgement stands in for a review)."""
-    seen: set[int] = set()
-    current = claim
-    while current.pk not in seen:
-        seen.add(current.pk)
-        target = {"target_claim_id": current.canonical_id}
-        if current.canonical_factcheck_id:
-            target = {"target_factcheck_id": current.canonical_factcheck_id}
-        elif not current.canonical_id:
-            return True
-        match = ClaimMatch.objects.filter(claim=current, **target).first()
-        if match is None or match.status != MatchStatus.LINKED or match.reasons:
-            return False
-        if current.canonical_factcheck_id or current.canonical is None:
-            return True
-        current = current.canonical
-    return False
-
-
 @transaction.atomic
 def claim_apply_verdict(*, claim_id: int, actor: Any, expected_version: int | None = None) -> Claim:
     """Use the verdict already published for the claim this one repeats: rating, summary and
@@ -272,7 +251,7 @@ def claim_apply_verdict(*, claim_id: int, actor: Any, expected_version: int | No
             "set its rating in the archive (admin) or check the claim."
         )
     rating = Rating.objects.get(slug=earlier["rating_slug"])
-    publish = _automatic_all_the_way(claim)
+    publish = selectors.linked_automatically(claim)
     before = audit.claim_snapshot(claim)
     sources: list[Source] = []
     if earlier["url"]:

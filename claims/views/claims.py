@@ -42,6 +42,7 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "stances": SourceStance.choices,
         "members": selectors.desk_members(),
         "earlier": selectors.earlier_verdict(claim),
+        "earlier_publishes": selectors.linked_automatically(claim),
         "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
         # The buttons: one per step of claims.workflow that this user may take now.
         "can": available(request.user, claim),
