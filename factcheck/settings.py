@@ -292,6 +292,16 @@ FACTCHECK_NEWSROOM_URL = os.environ.get("FACTCHECK_NEWSROOM_URL", "http://127.0.
 # Largest article accepted, in bytes of input (file, paste or API body).
 FACTCHECK_MAX_ARTICLE_BYTES = env_int("FACTCHECK_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 1024 * 1024
+# Uploaded .docx and .pdf files (claims.ingest): how far their contents may inflate in all
+# (checked in the zip's directory before a .docx is parsed; per stream for a PDF), the largest
+# inflation ratio of one big .docx part, and bounds on the work of reading one file.
+FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES = env_int(
+    "FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES", 50 * 1024 * 1024
+)
+FACTCHECK_MAX_COMPRESSION_RATIO = env_int("FACTCHECK_MAX_COMPRESSION_RATIO", 100)
+FACTCHECK_MAX_DOCUMENT_PARTS = env_int("FACTCHECK_MAX_DOCUMENT_PARTS", 1000)
+FACTCHECK_MAX_DOCUMENT_PAGES = env_int("FACTCHECK_MAX_DOCUMENT_PAGES", 500)
+FACTCHECK_DOCUMENT_PARSE_SECONDS = env_float("FACTCHECK_DOCUMENT_PARSE_SECONDS", 20)
 # The public address of a published fact-check, for ClaimReview ({id} is the claim's id).
 FACTCHECK_FACTCHECK_URL_TEMPLATE = os.environ.get(
     "FACTCHECK_FACTCHECK_URL_TEMPLATE", FACTCHECK_NEWSROOM_URL.rstrip("/") + "/fact-checks/{id}/"
