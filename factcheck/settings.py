@@ -310,10 +310,12 @@ FACTCHECK_FACTCHECK_URL_TEMPLATE = os.environ.get(
 FACTCHECK_ALLOW_PRIVATE_URLS = env_bool("FACTCHECK_ALLOW_PRIVATE_URLS", False)
 # Off: no outbound fetch at all (article URLs, webhooks), e.g. on an air-gapped desk.
 FACTCHECK_FETCH_ENABLED = env_bool("FACTCHECK_FETCH_ENABLED", True)
+# Seconds one article fetch may take in all (connect, headers, body, redirects), however
+# slowly the server sends: a wall-clock limit, not a per-read timeout.
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15)
 FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 6)
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env_int("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", 30)
-# Seconds a webhook receiver has to answer one delivery.
+# Seconds a webhook receiver has to answer one delivery in all (a wall-clock limit too).
 FACTCHECK_WEBHOOK_TIMEOUT = env_float("FACTCHECK_WEBHOOK_TIMEOUT", 10)
 # onnxruntime threads per model session (scoring and embedding) in each process.
 FACTCHECK_SCORING_THREADS = env_int("FACTCHECK_SCORING_THREADS", 2)
