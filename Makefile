@@ -10,6 +10,8 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=1
+# DEBUG is off unless asked for (factcheck/settings.py): the laptop targets ask for it.
+LOCAL_ENV := DEBUG=1
 
 .PHONY: install run test test-fast test-browser bench lint typecheck check-services migrate demo clean
 
@@ -22,14 +24,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
 
 run: demo
 	@echo "Factcheck is at http://$(HOST):$(PORT)/ (logins above)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(LOCAL_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 check-services: install
 	$(TEST_ENV) $(BIN)/python -m tests.services

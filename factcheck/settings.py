@@ -1,9 +1,10 @@
 """Factcheck settings: one module, every deployment value read from the environment.
 
-Local use needs nothing set: DEBUG is on, the database is a SQLite file in the project folder
-and Celery tasks run eagerly in the calling process. Production sets DEBUG=0 and must then set
-SECRET_KEY and ALLOWED_HOSTS (start-up stops with a message naming what is missing), and
-normally DATABASE_URL (PostgreSQL) and REDIS_URL (Celery broker, cache).
+Production is the default: with DEBUG unset (or 0), SECRET_KEY and ALLOWED_HOSTS must be set
+(start-up stops with a message naming what is missing), and normally DATABASE_URL
+(PostgreSQL) and REDIS_URL (Celery broker, cache). A laptop asks for debug explicitly with
+DEBUG=1 (`make run` does): then nothing else needs setting, the database is a SQLite file in
+the project folder and Celery tasks run eagerly in the calling process.
 """
 
 import os
@@ -50,7 +51,8 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a server started without DEBUG set is a production server.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -66,9 +68,10 @@ else:
     ]
     if missing:
         raise ImproperlyConfigured(
-            "DEBUG is off, so these environment variables must be set: "
+            "DEBUG is off (the default), so these environment variables must be set: "
             + ", ".join(missing)
-            + ". SECRET_KEY: a long random string (python -c 'import secrets; "
+            + ". On a laptop, set DEBUG=1 instead (make run does). "
+            "SECRET_KEY: a long random string (python -c 'import secrets; "
             "print(secrets.token_urlsafe(50))'); ALLOWED_HOSTS: the comma-separated host names "
             "the site is served under, e.g. factcheck.example.org."
         )
