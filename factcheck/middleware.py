@@ -209,3 +209,31 @@ class HostileInputMiddleware:
                 f"The JSON body must be an object ({{...}}), not {type(data).__name__}: "
                 "every API action takes named fields."
             )
+
+
+class SessionIdleTimeoutMiddleware:
+    """A signed-in session unused for FACTCHECK_SESSION_IDLE_MINUTES ends: the next request
+    is anonymous (and a page asks to sign in again). Activity is noted at most once a minute,
+    so an active session is not rewritten on every request; each note also moves the
+    session's own expiry (SESSION_COOKIE_AGE) forward."""
+
+    KEY = "_factcheck_last_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import logout
+        from django.utils import timezone
+
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last_seen = session.get(self.KEY)
+            idle = settings.FACTCHECK_SESSION_IDLE_MINUTES * 60
+            if isinstance(last_seen, int) and now - last_seen > idle:
+                logout(request)
+            elif not isinstance(last_seen, int) or now - last_seen >= 60:
+                session[self.KEY] = now
+        return self.get_response(request)

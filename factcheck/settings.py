@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "factcheck.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,14 +137,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when two requests write together.
+    # Wait for a writer instead of failing at once when two requests write together, and take
+    # the write lock when a transaction begins (so a read-then-write block, such as the login
+    # throttle's count-then-record, cannot interleave with another).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("FACTCHECK_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -171,10 +178,20 @@ STORAGES = {
 
 LOGIN_URL = "/accounts/login/"
 AUTHENTICATION_BACKENDS = ["claims.security.ThrottledModelBackend"]
-# Failed logins allowed per username and per address within the window (claims.security).
+# Failed logins allowed per account and per address within the window (claims.security): an
+# address over its limit is refused; an account over its limit is refused only from addresses
+# that failed recently themselves, so its owner can still sign in from a clean address.
 FACTCHECK_LOGIN_FAILURES_PER_USER = env_int("FACTCHECK_LOGIN_FAILURES_PER_USER", 5)
 FACTCHECK_LOGIN_FAILURES_PER_IP = env_int("FACTCHECK_LOGIN_FAILURES_PER_IP", 20)
 FACTCHECK_LOGIN_WINDOW_MINUTES = env_int("FACTCHECK_LOGIN_WINDOW_MINUTES", 15)
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For)
+# and how many proxies of yours append to it; unset, the peer address (REMOTE_ADDR) counts.
+# Set it only when every request comes through those proxies (clients can forge the header).
+FACTCHECK_TRUSTED_PROXY_HEADER = os.environ.get("FACTCHECK_TRUSTED_PROXY_HEADER", "").strip()
+FACTCHECK_TRUSTED_PROXY_COUNT = env_int("FACTCHECK_TRUSTED_PROXY_COUNT", 1)
+# A session unused for this long ends (factcheck.middleware.SessionIdleTimeoutMiddleware).
+FACTCHECK_SESSION_IDLE_MINUTES = env_int("FACTCHECK_SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = FACTCHECK_SESSION_IDLE_MINUTES * 60
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Claims at or above this score count as check-worthy in the dashboard queues.
