@@ -46,6 +46,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from claims.models import AccessKind, AccessRecord
+from factcheck.middleware import SessionIdleTimeoutMiddleware
 
 # Set on the request by the backend: the failure is already counted / the attempt was refused.
 _COUNTED = "_factcheck_login_counted"
@@ -180,6 +181,10 @@ class LoginView(auth_views.LoginView):
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     record(AccessKind.LOGIN, request, username=user.get_username(), user=user)
+    session = getattr(request, "session", None)
+    if session is not None:
+        # The idle clock starts at sign-in (so the first page does not rewrite the session).
+        session[SessionIdleTimeoutMiddleware.KEY] = int(timezone.now().timestamp())
 
 
 @receiver(user_login_failed)
