@@ -11,7 +11,7 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_defaults, sender=self)
-        from claims import security  # noqa: F401 - connects the login record receivers
+        from claims import checks, security  # noqa: F401 - registers checks, login receivers
 
 
 def _ensure_defaults(**kwargs: Any) -> None:

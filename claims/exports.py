@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -41,6 +43,16 @@ COLUMNS = [
     "published_at",
 ]
 CHUNK = 2000
+logger = logging.getLogger(__name__)
+
+
+def incomplete_note(written: int) -> str:
+    """What a streamed export says at its end when the database failed part-way: the status
+    (200) and the first rows are already sent, so the file itself must say it is cut short."""
+    return (
+        f"EXPORT INCOMPLETE: the database failed after {written} claims; this file is cut "
+        "short. Export it again."
+    )
 
 
 def report_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:
@@ -162,17 +174,33 @@ def _safe_cell(value: Any) -> Any:
 
 
 def csv_lines(claims: QuerySet[Claim]) -> Iterator[str]:
+    """The CSV, line by line; a database failure part-way ends it with an INCOMPLETE line."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(COLUMNS)
-    for item in _rows(claims):
-        yield writer.writerow([_safe_cell(item[c]) for c in COLUMNS])
+    written = 0
+    try:
+        for item in _rows(claims):
+            yield writer.writerow([_safe_cell(item[c]) for c in COLUMNS])
+            written += 1
+    except DatabaseError:
+        logger.exception("CSV export cut short after %d claims", written)
+        yield writer.writerow([incomplete_note(written)])
 
 
 def json_chunks(claims: QuerySet[Claim], meta: dict[str, Any]) -> Iterator[str]:
+    """The JSON report in pieces; a database failure part-way still ends it as valid JSON,
+    with "complete": false and the reason."""
     yield '{"report": ' + json.dumps(meta, ensure_ascii=False) + ', "claims": ['
-    for index, item in enumerate(_rows(claims)):
-        yield ("," if index else "") + json.dumps(item, ensure_ascii=False)
-    yield "]}"
+    written = 0
+    try:
+        for item in _rows(claims):
+            yield ("," if written else "") + json.dumps(item, ensure_ascii=False)
+            written += 1
+    except DatabaseError:
+        logger.exception("JSON export cut short after %d claims", written)
+        yield '], "complete": false, "error": ' + json.dumps(incomplete_note(written)) + "}"
+        return
+    yield '], "complete": true}'
 
 
 def xlsx_file(claims: QuerySet[Claim]) -> Any:

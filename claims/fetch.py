@@ -4,14 +4,19 @@ Every request resolves the host first, checks every address it resolves to, and 
 private, loopback, link-local, multicast and reserved addresses before any connection is
 attempted (unless FACTCHECK_ALLOW_PRIVATE_URLS is on, e.g. for a CMS on the same network).
 It then connects to the address it checked, so a second DNS answer cannot redirect it;
-redirects are followed by hand, each hop checked the same way. Sizes and times are bounded.
+redirects are followed by hand, each hop checked the same way. Sizes are bounded, and the
+whole exchange has one wall-clock limit however slowly the server sends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -41,12 +46,28 @@ def _allow_private() -> bool:
     return settings.FACTCHECK_ALLOW_PRIVATE_URLS
 
 
+# IPv6 forms that tunnel to or embed another address, or that Python's is_global lets through
+# (which ones differs between Python versions), refused by name: 6to4 (2002::/16, e.g.
+# 2002:7f00:1:: is 127.0.0.1), site-local (fec0::/10, deprecated, routed inside a site),
+# Teredo, NAT64 (well-known and local-use prefixes) and IPv4-compatible (::a.b.c.d).
+REFUSED_IPV6 = tuple(
+    ipaddress.IPv6Network(net)
+    for net in ("2002::/16", "fec0::/10", "2001::/32", "64:ff9b::/96", "64:ff9b:1::/48", "::/96")
+)
+
+
 def check_address(address: str) -> None:
+    """Refuse (raise UnsafeURL) an address the server must not connect to."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     if _allow_private():
         return
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in REFUSED_IPV6):
+        raise UnsafeURL(
+            f"Refused: the address {ip} is a 6to4, site-local, Teredo, NAT64 or "
+            "IPv4-compatible form (set FACTCHECK_ALLOW_PRIVATE_URLS to allow it)."
+        )
     if not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified:
         raise UnsafeURL(
             f"Refused: the address {ip} is private, loopback, link-local or reserved "
@@ -107,6 +128,51 @@ def _host_header(target: Target) -> str:
     return target.host if target.port == default else f"{target.host}:{target.port}"
 
 
+class _Deadline:
+    """Cuts a connection when the request's total time is up, whatever the server does (a
+    server sending a byte just before each read timeout would otherwise hold it for ever)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            self.expired = True
+            raise self.error()
+        return left
+
+    def error(self) -> InvalidInput:
+        return InvalidInput(
+            f"The address took longer than {self.seconds:g} s to answer in full; stopped."
+        )
+
+    def guard(self, connection: Any) -> None:
+        """Shut the connection's socket down when the time is up (a blocked read returns)."""
+        self.cancel()
+
+        def cut() -> None:
+            self.expired = True
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                # socket.socket's own shutdown, also for TLS: it unblocks a reader in
+                # another thread without tearing down the TLS object under it.
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+        self._timer = threading.Timer(self.remaining(), cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
 def request(
     method: str,
     url: str,
@@ -117,12 +183,21 @@ def request(
     max_bytes: int = 1024 * 1024,
     follow_redirects: bool = False,
 ) -> tuple[int, dict[str, str], bytes]:
-    """One checked request; returns (status, headers, body), the body cut off at max_bytes."""
+    """One checked request; returns (status, headers, body), the body cut off at max_bytes.
+
+    `timeout` bounds the whole exchange, redirects included: connecting, sending, the
+    headers and the body, however slowly the server sends them."""
+    deadline = _Deadline(timeout)
     for _ in range(MAX_REDIRECTS + 1):
         target = resolve(url)
         all_headers = {"Host": _host_header(target), "User-Agent": USER_AGENT, **(headers or {})}
-        pool = _pool(target, timeout)
+        pool = _pool(target, deadline.remaining())
         try:
+            # Connect first, so the deadline can watch this connection's socket.
+            connection = pool._get_conn()
+            deadline.guard(connection)
+            connection.connect()
+            pool._put_conn(connection)
             response = pool.urlopen(
                 method,
                 target.path,
@@ -134,10 +209,19 @@ def request(
             )
             data = response.read(max_bytes + 1, decode_content=True)
             response.release_conn()
-        except urllib3.exceptions.HTTPError as exc:
-            raise InvalidInput(f"Could not reach {target.host}: {exc.__class__.__name__}.") from exc
+        except Exception as exc:
+            if deadline.expired:
+                raise deadline.error() from exc
+            if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
+                raise InvalidInput(
+                    f"Could not reach {target.host}: {exc.__class__.__name__}."
+                ) from exc
+            raise
         finally:
+            deadline.cancel()
             pool.close()
+        if deadline.expired:  # the cut can also look like a body that simply ended
+            raise deadline.error()
         if follow_redirects and response.status in {301, 302, 303, 307, 308}:
             location = response.headers.get("Location")
             if not location:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import time
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -198,20 +200,111 @@ def _html_fragment_text(html: str) -> str:
     return text.strip()
 
 
+def _limit(name: str) -> int:
+    return int(getattr(settings, name))
+
+
+def check_docx_archive(data: bytes) -> None:
+    """Refuse a .docx (a zip) whose members would inflate past the limits, before any of it
+    is decompressed: the sizes come from the zip's directory, and zipfile never inflates a
+    member past the size its directory declares."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise InvalidInput(
+            "The .docx file could not be read: it is not a valid Word file."
+        ) from exc
+    with archive:
+        members = archive.infolist()
+    if len(members) > _limit("FACTCHECK_MAX_DOCUMENT_PARTS"):
+        raise InvalidInput(
+            f"The .docx file has {len(members)} parts; at most "
+            f"{_limit('FACTCHECK_MAX_DOCUMENT_PARTS')} are accepted (FACTCHECK_MAX_DOCUMENT_PARTS)."
+        )
+    check_uncompressed_size(sum(member.file_size for member in members))
+    ratio_limit = _limit("FACTCHECK_MAX_COMPRESSION_RATIO")
+    for member in members:
+        # Small parts (styles, settings) compress very well and cost nothing; judge big ones.
+        if member.file_size > 1024 * 1024:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > ratio_limit:
+                raise InvalidInput(
+                    f"The .docx file looks like a decompression bomb: a part of it inflates "
+                    f"{ratio:.0f} times; at most {ratio_limit} times is accepted "
+                    "(FACTCHECK_MAX_COMPRESSION_RATIO)."
+                )
+
+
+def check_uncompressed_size(size: int) -> None:
+    limit = _limit("FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES")
+    if size > limit:
+        raise InvalidInput(
+            f"The document would be {size / 1048576:.1f} MB uncompressed; the largest accepted "
+            f"is {limit / 1048576:.1f} MB (FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES)."
+        )
+
+
+def _pdf_text(data: bytes) -> str:
+    """Text of a PDF, with the work bounded: each stream inflates to at most the uncompressed
+    limit, at most FACTCHECK_MAX_DOCUMENT_PAGES pages, the text no longer than an article may
+    be, and no more than FACTCHECK_DOCUMENT_PARSE_SECONDS of reading in all."""
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
+
+    inflate = _limit("FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES")
+    max_pages = _limit("FACTCHECK_MAX_DOCUMENT_PAGES")
+    seconds = float(settings.FACTCHECK_DOCUMENT_PARSE_SECONDS)
+    started = time.monotonic()
+    try:
+        with apply_configuration(
+            maximum_declared_stream_length=inflate,
+            array_based_stream_maximum_output_length=inflate,
+            stream_decoding_work_maximum_length=2 * inflate,
+            zlib_maximum_output_length=inflate,
+            lzw_maximum_output_length=inflate,
+            run_length_maximum_output_length=inflate,
+            jbig2_maximum_output_length=inflate,
+            brotli_maximum_output_length=inflate,
+        ):
+            reader = PdfReader(io.BytesIO(data))
+            pages = len(reader.pages)
+            if pages > max_pages:
+                raise InvalidInput(
+                    f"The PDF has {pages} pages; at most {max_pages} are accepted "
+                    "(FACTCHECK_MAX_DOCUMENT_PAGES)."
+                )
+            parts: list[str] = []
+            size = 0
+            for page in reader.pages:
+                if time.monotonic() - started > seconds:
+                    raise InvalidInput(
+                        f"Reading the PDF took longer than {seconds:g} s; it was stopped "
+                        "(FACTCHECK_DOCUMENT_PARSE_SECONDS)."
+                    )
+                text = (page.extract_text() or "").strip()
+                size += len(text.encode("utf-8", errors="replace"))
+                check_size(size)
+                parts.append(text)
+    except LimitReachedError as exc:
+        raise InvalidInput(
+            "The PDF looks like a decompression bomb: a stream in it inflates past "
+            f"{inflate / 1048576:.1f} MB (FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES)."
+        ) from exc
+    return "\n\n".join(parts)
+
+
 def text_from_document(data: bytes, suffix: str) -> str:
-    """Text of a .docx or .pdf upload."""
+    """Text of a .docx or .pdf upload, refusing decompression bombs before parsing."""
     check_size(len(data))
     try:
         if suffix == ".docx":
             import docx
 
+            check_docx_archive(data)
             document = docx.Document(io.BytesIO(data))
             return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
         if suffix == ".pdf":
-            from pypdf import PdfReader
-
-            reader = PdfReader(io.BytesIO(data))
-            return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+            return _pdf_text(data)
     except InvalidInput:
         raise
     except Exception as exc:  # the parsers raise many types for broken files

@@ -1,9 +1,10 @@
 """Factcheck settings: one module, every deployment value read from the environment.
 
-Local use needs nothing set: DEBUG is on, the database is a SQLite file in the project folder
-and Celery tasks run eagerly in the calling process. Production sets DEBUG=0 and must then set
-SECRET_KEY and ALLOWED_HOSTS (start-up stops with a message naming what is missing), and
-normally DATABASE_URL (PostgreSQL) and REDIS_URL (Celery broker, cache).
+Production is the default: with DEBUG unset (or 0), SECRET_KEY and ALLOWED_HOSTS must be set
+(start-up stops with a message naming what is missing), and normally DATABASE_URL
+(PostgreSQL) and REDIS_URL (Celery broker, cache). A laptop asks for debug explicitly with
+DEBUG=1 (`make run` does): then nothing else needs setting, the database is a SQLite file in
+the project folder and Celery tasks run eagerly in the calling process.
 """
 
 import os
@@ -50,7 +51,8 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a server started without DEBUG set is a production server.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -66,9 +68,10 @@ else:
     ]
     if missing:
         raise ImproperlyConfigured(
-            "DEBUG is off, so these environment variables must be set: "
+            "DEBUG is off (the default), so these environment variables must be set: "
             + ", ".join(missing)
-            + ". SECRET_KEY: a long random string (python -c 'import secrets; "
+            + ". On a laptop, set DEBUG=1 instead (make run does). "
+            "SECRET_KEY: a long random string (python -c 'import secrets; "
             "print(secrets.token_urlsafe(50))'); ALLOWED_HOSTS: the comma-separated host names "
             "the site is served under, e.g. factcheck.example.org."
         )
@@ -91,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.middleware.HostileInputMiddleware",
     "factcheck.middleware.ContentSecurityPolicyMiddleware",
     "factcheck.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "factcheck.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,14 +137,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when two requests write together.
+    # Wait for a writer instead of failing at once when two requests write together, and take
+    # the write lock when a transaction begins (so a read-then-write block, such as the login
+    # throttle's count-then-record, cannot interleave with another).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("FACTCHECK_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -167,10 +178,20 @@ STORAGES = {
 
 LOGIN_URL = "/accounts/login/"
 AUTHENTICATION_BACKENDS = ["claims.security.ThrottledModelBackend"]
-# Failed logins allowed per username and per address within the window (claims.security).
+# Failed logins allowed per account and per address within the window (claims.security): an
+# address over its limit is refused; an account over its limit is refused only from addresses
+# that failed recently themselves, so its owner can still sign in from a clean address.
 FACTCHECK_LOGIN_FAILURES_PER_USER = env_int("FACTCHECK_LOGIN_FAILURES_PER_USER", 5)
 FACTCHECK_LOGIN_FAILURES_PER_IP = env_int("FACTCHECK_LOGIN_FAILURES_PER_IP", 20)
 FACTCHECK_LOGIN_WINDOW_MINUTES = env_int("FACTCHECK_LOGIN_WINDOW_MINUTES", 15)
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For)
+# and how many proxies of yours append to it; unset, the peer address (REMOTE_ADDR) counts.
+# Set it only when every request comes through those proxies (clients can forge the header).
+FACTCHECK_TRUSTED_PROXY_HEADER = os.environ.get("FACTCHECK_TRUSTED_PROXY_HEADER", "").strip()
+FACTCHECK_TRUSTED_PROXY_COUNT = env_int("FACTCHECK_TRUSTED_PROXY_COUNT", 1)
+# A session unused for this long ends (factcheck.middleware.SessionIdleTimeoutMiddleware).
+FACTCHECK_SESSION_IDLE_MINUTES = env_int("FACTCHECK_SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = FACTCHECK_SESSION_IDLE_MINUTES * 60
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Claims at or above this score count as check-worthy in the dashboard queues.
@@ -293,6 +314,16 @@ FACTCHECK_DASHBOARD_URL = os.environ.get("FACTCHECK_DASHBOARD_URL", "http://127.
 # Largest article accepted, in bytes of input (file, paste or API body).
 FACTCHECK_MAX_ARTICLE_BYTES = env_int("FACTCHECK_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 1024 * 1024
+# Uploaded .docx and .pdf files (claims.ingest): how far their contents may inflate in all
+# (checked in the zip's directory before a .docx is parsed; per stream for a PDF), the largest
+# inflation ratio of one big .docx part, and bounds on the work of reading one file.
+FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES = env_int(
+    "FACTCHECK_MAX_DOCUMENT_UNCOMPRESSED_BYTES", 50 * 1024 * 1024
+)
+FACTCHECK_MAX_COMPRESSION_RATIO = env_int("FACTCHECK_MAX_COMPRESSION_RATIO", 100)
+FACTCHECK_MAX_DOCUMENT_PARTS = env_int("FACTCHECK_MAX_DOCUMENT_PARTS", 1000)
+FACTCHECK_MAX_DOCUMENT_PAGES = env_int("FACTCHECK_MAX_DOCUMENT_PAGES", 500)
+FACTCHECK_DOCUMENT_PARSE_SECONDS = env_float("FACTCHECK_DOCUMENT_PARSE_SECONDS", 20)
 # The public address of a published fact-check, for ClaimReview ({id} is the claim's id).
 FACTCHECK_FACTCHECK_URL_TEMPLATE = os.environ.get(
     "FACTCHECK_FACTCHECK_URL_TEMPLATE", FACTCHECK_NEWSROOM_URL.rstrip("/") + "/fact-checks/{id}/"
@@ -301,10 +332,12 @@ FACTCHECK_FACTCHECK_URL_TEMPLATE = os.environ.get(
 FACTCHECK_ALLOW_PRIVATE_URLS = env_bool("FACTCHECK_ALLOW_PRIVATE_URLS", False)
 # Off: no outbound fetch at all (article URLs, webhooks), e.g. on an air-gapped desk.
 FACTCHECK_FETCH_ENABLED = env_bool("FACTCHECK_FETCH_ENABLED", True)
+# Seconds one article fetch may take in all (connect, headers, body, redirects), however
+# slowly the server sends: a wall-clock limit, not a per-read timeout.
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15)
 FACTCHECK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 6)
 FACTCHECK_WEBHOOK_BACKOFF_SECONDS = env_int("FACTCHECK_WEBHOOK_BACKOFF_SECONDS", 30)
-# Seconds a webhook receiver has to answer one delivery.
+# Seconds a webhook receiver has to answer one delivery in all (a wall-clock limit too).
 FACTCHECK_WEBHOOK_TIMEOUT = env_float("FACTCHECK_WEBHOOK_TIMEOUT", 10)
 # onnxruntime threads per model session (scoring and embedding) in each process.
 FACTCHECK_SCORING_THREADS = env_int("FACTCHECK_SCORING_THREADS", 2)

@@ -10,5 +10,5 @@
 - export.py     rebuilds the shipped embedding model (needs the `train` extra)
 
 The audited actions (link, confirm, reject, apply an earlier verdict, import) are in
-claims/services.py, like every other write with a rule.
+claims/services/ (memory, archive), like every other write with a rule.
 """

@@ -99,7 +99,11 @@ def test_extract_claims_prints_json_only_and_needs_no_database(tmp_path: Path) -
     result = subprocess.run(
         [sys.executable, "manage.py", "extract_claims", str(path), "--json"],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+            "DEBUG": "1",  # a laptop command: production settings would want SECRET_KEY
+        },
         capture_output=True,
         text=True,
         timeout=300,

@@ -31,7 +31,9 @@ class DeskPermission(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         actions: dict[str, Action] = getattr(view, "actions", {})
-        action = actions.get(request.method or "GET", Action.VIEW)
+        method = request.method or "GET"
+        # HEAD is the GET it mirrors: checked as that GET, never as a mere read.
+        action = actions.get("GET" if method == "HEAD" else method, Action.VIEW)
         if not request.user or not request.user.is_authenticated:
             return False
         if not can(request.user, action):
