@@ -159,8 +159,12 @@ ROLE_NOUNS = frozenset(
         "spokespeople",
     ]
 )
+# Quotation marks alone are no cue: scare quotes are common, and a quote with no verb of
+# saying has no speaker the grammar can give.
 _CUE = re.compile(
-    r"[\"“”]|\baccording to\b|\b(?:said|says|told|tells|claim(?:s|ed)?|stated?|states|argued?|"
+    r"\baccording to\b|\b(?:saying|telling|tweeting|posting|claiming|arguing|warning|insisting|"
+    r"adding|announcing|declaring|alleging|noting|explaining|boasting|revealing|stating|denying|"
+    r"confirming|musing|writing|testifying|calling)\b|\b(?:said|says|told|tells|claim(?:s|ed)?|stated?|states|argued?|"
     r"argues|insist(?:s|ed)?|add(?:s|ed)|announc(?:e|es|ed)|tweet(?:s|ed)|posted|declared?|"
     r"warn(?:s|ed)|alleg(?:e|es|ed)|testified|report(?:s|ed)|not(?:e|es|ed)|explain(?:s|ed)|"
     r"boast(?:s|ed)?|reveal(?:s|ed)|wr(?:ote|ites|iting)|writing|assert(?:s|ed)|contend(?:s|ed)|"
@@ -418,14 +422,28 @@ def _speaker_tokens(doc: Any) -> list[Any]:
     return [c[2] for c in candidates]
 
 
+_QUOTATION = re.compile(r"[\"“][^\"“”]*(?:[\"”]|$)")
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTATION.finditer(text)]
+
+
+def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start < offset < end for start, end in ranges)
+
+
 def _main_clause(verb: Any) -> bool:
     """A verb of saying that carries the sentence: the root, or joined to it ("X said and
     added", "..., writing on social media, ..."), not one inside a relative clause, a clause
     of time or reason ("after Trump had said...") or a complement ("make him say")."""
+    quoted = _quoted_ranges(verb.doc.text)
     token = verb
     for _ in range(50):
         if token.dep_ == "ROOT" or token.head.i == token.i:
             return True
+        if _inside(token.head.idx, quoted) and not _inside(token.idx, quoted):
+            return True  # the parser hung the reporting clause under the quoted words
         if token.dep_ not in {"conj", "advcl", "parataxis"}:
             return False
         if token.dep_ == "advcl" and any(c.dep_ == "mark" for c in token.children):
@@ -499,6 +517,9 @@ def _resolve(
             return full_name(name, previous), PERSON
         return name, ORGANISATION
     lemma = token.lemma_.lower()
+    surname = _surname_of_person(token.text, previous) if token.text[:1].isupper() else ""
+    if surname and not any(c.dep_ in {"compound", "flat"} for c in token.children):
+        return surname, PERSON  # a surname already read, whatever tag the model gave it
     if token.pos_ == "PROPN" and token.text[:1].isupper():
         # A name the entity pass missed: a person only if it is a surname already read, or
         # a run of two or three capitalised words.

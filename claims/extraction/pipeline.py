@@ -68,16 +68,17 @@ def parser_nlp() -> Any:
         return model
 
 
-_NUMBERISH = re.compile(
-    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|twenty|thirty|"
-    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b",
-    re.IGNORECASE,
+# A number followed by a word in lower case: a count whose unit the tags should delimit.
+_COUNTISH = re.compile(
+    r"(?:\d|\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion))"
+    r"\s+(?!percent\b|per cent\b|dollars\b|euros\b|pounds\b)[a-z]"
 )
 
 
 def needs_parse(sentence: str) -> bool:
     """Sentences whose claimant or counted units the parser is needed for."""
-    return attribution.has_speech_cue(sentence) or bool(_NUMBERISH.search(sentence))
+    return attribution.has_speech_cue(sentence) or bool(_COUNTISH.search(sentence))
 
 
 def parse(sentences: list[str]) -> list[Any]:
@@ -90,6 +91,15 @@ def model_version() -> str:
 
 def checkworthy_threshold() -> float:
     return scoring.load().threshold
+
+
+def gate_threshold() -> float:
+    """The score above which a candidate is a claim without further evidence: the model's
+    F1-best threshold on its validation split where its metadata gives one (a desk wants
+    fewer, surer claims), never below the shipped threshold."""
+    scorer = scoring.load()
+    best = scorer.model.meta.get("validation_best_threshold")
+    return max(scorer.threshold, float(best)) if best is not None else scorer.threshold
 
 
 def claim_sentences(text: str) -> list[tuple[int, int]]:
@@ -162,6 +172,7 @@ def _role(sentence: str, whole_paragraph: bool = False) -> int:
         rules.is_heading(sentence, whole_paragraph)
         or rules.is_opinion_or_advice(sentence)
         or rules.is_self_reference(sentence)
+        or rules.never_a_claim(sentence, find_quantities(sentence))
     ):
         return CONTEXT
     return CANDIDATE
@@ -235,7 +246,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         timings["nlp"] = timings.get("nlp", 0.0) + nlp_seconds
         timings["model"] = timings.get("model", 0.0) + model_seconds
         timings["overlapped"] = timings.get("overlapped", 0.0) + time.perf_counter() - began
-    threshold = scoring.load().threshold
+    threshold = gate_threshold()
     score_of = iter(scores)
     previous: list[Mention] = []
     claims: list[ExtractedClaim] = []
