@@ -4,7 +4,6 @@ kinds, quantities, claimant, and the check-worthiness score of the shipped model
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -68,17 +67,18 @@ def parser_nlp() -> Any:
         return model
 
 
-# A number followed by a word in lower case: a count whose unit the tags should delimit.
-_COUNTISH = re.compile(
-    r"(?:\d|\b(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion))"
-    r"\s+(?!percent\b|per cent\b|dollars\b|euros\b|pounds\b)[a-z]"
-)
+_COUNT_UNITS_EXCLUDED = {"USD", "EUR", "GBP", "percent", "percentage points", "year", "years old"}
 
 
 def needs_parse(sentence: str) -> bool:
-    """Sentences whose claimant or counted units the parser is needed for."""
-    return attribution.has_speech_cue(sentence) or bool(_COUNTISH.search(sentence))
+    """Sentences the parser is needed for: a speech cue (the claimant), or a count whose
+    counted noun phrase the word lists cannot delimit for sure (two words: "people say"?)."""
+    if attribution.has_speech_cue(sentence):
+        return True
+    return any(
+        len(q.unit.split()) > 1 and q.unit not in _COUNT_UNITS_EXCLUDED
+        for q in find_quantities(sentence)
+    )
 
 
 def parse(sentences: list[str]) -> list[Any]:
@@ -172,7 +172,7 @@ def _role(sentence: str, whole_paragraph: bool = False) -> int:
         rules.is_heading(sentence, whole_paragraph)
         or rules.is_opinion_or_advice(sentence)
         or rules.is_self_reference(sentence)
-        or rules.never_a_claim(sentence, find_quantities(sentence))
+        or rules.never_a_claim(sentence)
     ):
         return CONTEXT
     return CANDIDATE

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from claims.extraction.quantities import find_quantities
 from claims.extraction.types import Quantity
 
 _BOILERPLATE = [
@@ -280,14 +281,21 @@ def is_writer_voice(sentence: str) -> bool:
     return bool(_FIRST_PERSON.search(unquoted))
 
 
-def never_a_claim(sentence: str, quantities: tuple[Quantity, ...]) -> bool:
+def never_a_claim(sentence: str, quantities: tuple[Quantity, ...] | None = None) -> bool:
     """What no score makes a claim: speculation; and, with no count, sum or share in it, the
-    writer's own voice or a sentence too short to check on its own."""
-    if is_speculation(sentence, quantities):
+    writer's own voice or a sentence too short to check on its own. The quantities are read
+    only when a rule needs them (`None`: not read yet)."""
+    if _CONDITIONAL.search(_BULLET.sub("", sentence, count=1)):
         return True
-    if any(q.unit != "year" for q in quantities):
+    mental = bool(_MENTAL_STATE.search(sentence))
+    voice = is_writer_voice(sentence) or len(_WORD.findall(sentence)) < MIN_CLAIM_WORDS
+    if not mental and not voice:
         return False
-    return is_writer_voice(sentence) or len(_WORD.findall(sentence)) < MIN_CLAIM_WORDS
+    if quantities is None:
+        quantities = find_quantities(sentence)
+    if mental and is_speculation(sentence, quantities):
+        return True
+    return voice and not any(q.unit != "year" for q in quantities)
 
 
 def is_claim(
