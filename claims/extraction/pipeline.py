@@ -61,7 +61,7 @@ def parser_nlp() -> Any:
     with _lock:
         import spacy
 
-        model = spacy.load(SPACY_MODEL, exclude=["ner", "senter"])
+        model = spacy.load(SPACY_MODEL, exclude=["ner", "senter", "attribute_ruler", "lemmatizer"])
         model.max_length = 2 * MAX_SENTENCE_CHARS
         return model
 
@@ -78,6 +78,11 @@ def needs_parse(sentence: str) -> bool:
         len(q.unit.split()) > 1 and q.unit not in _COUNT_UNITS_EXCLUDED
         for q in find_quantities(sentence)
     )
+
+
+def tags_of(doc: Any) -> list[tuple[int, int, str]]:
+    """(start, end, coarse part of speech) of a parsed sentence's tokens."""
+    return [(t.idx, t.idx + len(t.text), attribution.pos_of(t)) for t in doc]
 
 
 def parse(sentences: list[str]) -> list[Any]:
@@ -266,7 +271,7 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         if role == CONTEXT:
             continue
         score = next(score_of)
-        tags = [(t.idx, t.idx + len(t.text), t.pos_) for t in doc] if doc is not None else None
+        tags = tags_of(doc) if doc is not None else None
         quantities = find_quantities(sentence, tags)
         if rules.is_fragment(tags) or not rules.is_claim(
             sentence, score, threshold, quantities, tuple(sentence_ents), claimant
@@ -319,7 +324,7 @@ def sentence_quantities(sentence: str) -> tuple[Quantity, ...]:
     if not needs_parse(sentence):
         return find_quantities(sentence)
     doc = parse([sentence])[0]
-    return find_quantities(sentence, [(t.idx, t.idx + len(t.text), t.pos_) for t in doc])
+    return find_quantities(sentence, tags_of(doc))
 
 
 def sentence_kind(sentence: str) -> str:
@@ -327,7 +332,7 @@ def sentence_kind(sentence: str) -> str:
     ents = entities(sentence, [(0, len(sentence))])
     doc = parse([sentence])[0] if needs_parse(sentence) else None
     claimant, _ = attribution.Reader().read(0, sentence, 0, ents, doc)
-    tags = [(t.idx, t.idx + len(t.text), t.pos_) for t in doc] if doc is not None else None
+    tags = tags_of(doc) if doc is not None else None
     return rules.claim_kind(sentence, find_quantities(sentence, tags), claimant)
 
 
