@@ -1,5 +1,11 @@
 """Claimants read from the dependency parse, in running news text (no database)."""
 
+import json
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+
 from claims.extraction import extract_claims, pipeline
 
 
@@ -46,3 +52,19 @@ def test_claimant_type_is_in_the_extraction_result() -> None:
     [claim] = extract_claims(text)
     assert (claim.claimant, claim.claimant_type) == ("Ministry of Health", "organisation")
     assert claim.as_dict()["claimant_type"] == "organisation"
+
+
+def test_extract_claims_json_carries_the_claimant_type(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "The Ministry of Health said 1,200 nurses had been hired since January.\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("extract_claims", str(path), "--json", stdout=out)
+    [claim] = json.loads(out.getvalue())
+    assert claim["claimant"] == "Ministry of Health"
+    assert claim["claimant_type"] == "organisation"
+    out = StringIO()
+    call_command("extract_claims", str(path), stdout=out)
+    assert "(organisation: Ministry of Health)" in out.getvalue()
