@@ -648,8 +648,14 @@ def _organisation(
     for earlier in reversed(previous[-12:]):
         if earlier.type == ORGANISATION and lemma in earlier.name.lower():
             return earlier.name, ORGANISATION
-    words = [t for t in token.subtree if t.i <= token.i and t.dep_ in {"compound", "amod"}]
-    phrase = " ".join([t.text for t in words] + [token.text])
+    # The noun with what names it on the left: "Ukraine's foreign ministry", "city council".
+    start = token.i
+    for t in reversed(list(token.lefts)):
+        if t.dep_ in {"compound", "amod", "poss"} and t.i == start - len(list(t.subtree)):
+            start = min(x.i for x in t.subtree)
+        else:
+            break
+    phrase = token.doc[start : token.i + 1].text
     return phrase, ORGANISATION
 
 
