@@ -571,6 +571,39 @@ def _bound_after(sentence: str, end: int) -> str | None:
     return "at least" if match["bound"].lower() == "more" else "at most"
 
 
+_RANGE_BEFORE = re.compile(
+    r"\b(?:between|from)\s+\S{1,12}(?:\s+(?:thousand|million|billion|trillion))?\s+(?:and|to)\s+$",
+    re.IGNORECASE,
+)
+_RANGE_AFTER = re.compile(r"^\s+(?:and|to)\s+\S*\d", re.IGNORECASE)
+
+
+_CHANGE = re.compile(
+    r"\b(?:rose|risen|rising|fell|fallen|falling|grew|grown|increased|decreased|dropped|"
+    r"climbed|jumped|surged|slipped|declined|cut|raised|lowered|went up|went down|up|down)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _in_range(text: str, start: int, end: int) -> bool:
+    """Either end of a range ("between 10 and 20 people", "from 5 to 8 hours"): one value
+    would misstate it, so neither is given. A change ("rose from $5m to $8m") is two values,
+    both given."""
+    match = _RANGE_BEFORE.search(text[max(0, start - 40) : start])
+    if match is None:
+        before = text[max(0, start - 12) : start]
+        opening = re.search(r"\b(?:between|from)\s+$", before, re.IGNORECASE)
+        if not (opening and _RANGE_AFTER.search(text[end:])):
+            return False
+        word_at = start - len(before) + opening.start()
+    else:
+        word_at = max(0, start - 40) + match.start()
+    if text[word_at : word_at + 4].lower() == "from":
+        return not _CHANGE.search(text[max(0, word_at - 30) : word_at])
+    return True
+
+
 def _masked(sentence: str) -> str:
     """The sentence with web and e-mail addresses blanked (same length, so offsets hold)."""
     return _WEB.sub(lambda m: " " * len(m.group(0)), sentence)
@@ -646,7 +679,7 @@ def find_quantities(
         return all(end <= s or start >= e for s, e, _ in found)
 
     def add(start: int, end: int, value: float | None, unit: str) -> None:
-        if value is None or not free(start, end):
+        if value is None or not free(start, end) or _in_range(text, start, end):
             return
         bound, _ = _bound_before(text, start)
         bound = bound or _bound_after(text, end)
@@ -718,7 +751,7 @@ def find_quantities(
             if tags is not None
             else _unit_from_words(sentence, end)
         )
-        if not unit or not free(start, unit_end):
+        if not unit or not free(start, unit_end) or _in_range(text, start, unit_end):
             continue
         bound = _bound_before(text, start)[0] or _bound_after(text, unit_end)
         found.append(

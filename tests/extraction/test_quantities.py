@@ -104,6 +104,8 @@ def test_number_grammar_shapes(sentence: str, expected: tuple[object, str, objec
         "He bought 5m of cable.",  # metres or millions: left out
         "The vote was 52-48.",
         "The G20 met in Rio.",
+        "Between 10 and 20 people were hurt.",  # a range: one value would misstate it
+        "The trip takes from 5 to 8 hours.",
     ],
 )
 def test_uncertain_numbers_are_left_out(sentence: str) -> None:
