@@ -986,7 +986,7 @@ def _organisation(
     # The noun with what names it on the left: "Ukraine's foreign ministry", "city council".
     start = token.i
     for t in reversed(list(token.lefts)):
-        if t.dep_ in {"compound", "amod", "poss"} and t.i == start - len(list(t.subtree)):
+        if t.dep_ in {"compound", "amod", "poss"} and max(x.i for x in t.subtree) == start - 1:
             start = min(x.i for x in t.subtree)
         else:
             break

@@ -276,6 +276,10 @@ _BOUNDS_BEFORE = {
     "exceed": "more than",
     "surpassing": "more than",
     "topping": "more than",
+    "topped": "more than",
+    "tops": "more than",
+    "surpassed": "more than",
+    "surpasses": "more than",
     "well over": "more than",
     "just over": "more than",
     "at least": "at least",
@@ -586,10 +590,16 @@ _CHANGE = re.compile(
 )
 
 
+_RATIO_BEFORE = re.compile(rf"\b(?:\d+|{_NUMBER_WORD})\s+(?:in|out of)\s+$", re.IGNORECASE)
+_RATIO_AFTER = re.compile(rf"^\s+(?:in|out of)\s+(?:\d|(?:{_NUMBER_WORD})\b)", re.IGNORECASE)
+
+
 def _in_range(text: str, start: int, end: int) -> bool:
     """Either end of a range ("between 10 and 20 people", "from 5 to 8 hours"): one value
     would misstate it, so neither is given. A change ("rose from $5m to $8m") is two values,
     both given."""
+    if _RATIO_BEFORE.search(text[max(0, start - 20) : start]) or _RATIO_AFTER.search(text[end:]):
+        return True  # "one in five adults": a ratio, not a count of five
     match = _RANGE_BEFORE.search(text[max(0, start - 40) : start])
     if match is None:
         before = text[max(0, start - 12) : start]
@@ -751,7 +761,7 @@ def find_quantities(
             if tags is not None
             else _unit_from_words(sentence, end)
         )
-        if not unit or not free(start, unit_end) or _in_range(text, start, unit_end):
+        if not unit or not free(start, unit_end) or _in_range(text, start, end):
             continue
         bound = _bound_before(text, start)[0] or _bound_after(text, unit_end)
         found.append(
