@@ -589,6 +589,17 @@ _MALE_PRONOUNS = {"he", "him", "his"}
 _FEMALE_PRONOUNS = {"she", "her"}
 
 
+def looks_personal(name: str) -> bool:
+    """A name the small model labelled an organisation that is a person's: two or three
+    capitalised words opening on a frequent first name ("Olaf Scholz", "Marta Reyes")."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
+        and words[0].lower() in _MALE_NAMES | _FEMALE_NAMES
+    )
+
+
 def compatible(name: str, pronoun: str) -> bool:
     """Whether a person's name can be what "he" or "she" stands for."""
     first = name.split()[0].lower() if name else ""
@@ -739,7 +750,7 @@ def mentions_in(
         name = _strip(str(ent["text"]))
         if not name or not name[0].isupper():
             continue
-        if kind == ORGANISATION and _surname_of_person(name, known):
+        if kind == ORGANISATION and (_surname_of_person(name, known) or looks_personal(name)):
             kind = PERSON
         if kind == PERSON:
             name = full_name(name, known)
@@ -933,6 +944,8 @@ def _resolve(
             return "", ""
         if kind == ORGANISATION and _surname_of_person(name, previous):
             return _surname_of_person(name, previous), PERSON
+        if kind == ORGANISATION and looks_personal(name):
+            return full_name(name, previous), PERSON
         if kind == PERSON:
             return full_name(name, previous), PERSON
         return name, ORGANISATION

@@ -18,10 +18,10 @@ def _rows(name: str) -> list[dict[str, object]]:
 def test_claimants_on_labelled_examples() -> None:
     report = evaluation.claimants(_rows("claimants.jsonl"), pipeline.attribute)
     assert report["claimant_accuracy"] >= 0.9, report["misses"]
-    assert report["claimant_and_type_accuracy"] >= 0.85, report["misses"]
+    assert report["claimant_and_type_accuracy"] >= 0.9, report["misses"]
     # Never a wrong name: a miss is an empty claimant or a wrong type, not another person.
     for miss in report["misses"]:
-        assert miss["problem"].startswith(("claimant ''", "claimant 'Marta Reyes'")), miss
+        assert miss["problem"].startswith("claimant ''"), miss
 
 
 def test_quantities_on_labelled_examples() -> None:
