@@ -993,6 +993,10 @@ def _organisation(
     lemma = lemma_of(token)
     if lemma not in ORGANISATION_NOUNS:
         return "", ""
+    # "Bristol City Council will close..., the council said": named earlier in the sentence.
+    for start, end, kind in reversed(spans):
+        if kind == ORGANISATION and end <= token.idx and lemma in doc.text[start:end].lower():
+            return _strip(doc.text[start:end]), ORGANISATION
     for earlier in reversed(previous[-12:]):
         if earlier.type == ORGANISATION and lemma in earlier.name.lower():
             return earlier.name, ORGANISATION
@@ -1060,12 +1064,18 @@ def _pronoun(
     return chosen.name, ORGANISATION
 
 
+_WHOLLY_QUOTED = re.compile(r'^\s*["“][^"“”]+["”]\s*$')
+_QUOTE_CHARS = re.compile(r'["“”]')
+
+
 class Reader:
     """Reads a text's sentences in order and keeps the names they give, so that a later
     "he said" or "the council said" resolves to a name already read."""
 
     def __init__(self) -> None:
         self.previous: list[Mention] = []
+        self.quoted = -2  # the sentence whose quotation and speaker were read last
+        self.last: tuple[str, str] = ("", "")
 
     def read(
         self, index: int, sentence: str, offset: int, ents: list[dict[str, Any]], doc: Any | None
@@ -1078,6 +1088,13 @@ class Reader:
         found = ("", "")
         if doc is not None and has_speech_cue(sentence):
             found = claimant(doc, offset, ents, self.previous)
+        elif _WHOLLY_QUOTED.match(sentence) and self.quoted == index - 1:
+            # A quotation that goes on in the next sentence: "We have no choice," said X.
+            # "Our grant has been cut by 40%." The speaker is still X.
+            found = self.last
+        self.quoted, self.last = (
+            (index, found) if found[0] and _QUOTE_CHARS.search(sentence) else (-2, ("", ""))
+        )
         if found[0]:
             # The speaker is the subject: the first antecedent the sentence offers.
             self.previous.append(Mention(found[0], found[1], index))

@@ -630,6 +630,8 @@ def _unit_from_tags(
             continue
         if not phrase and sentence[after:start].strip():
             return "", after  # something other than white space between number and noun
+        if phrase and phrase[-1][2] == "NOUN" and pos != "NOUN":
+            break  # the noun phrase ends with its nouns ("three libraries next year")
         if pos in _PHRASE_TAGS and sentence[start:end][:1].isalpha():
             phrase.append((start, end, pos))
             if len(phrase) >= 4:

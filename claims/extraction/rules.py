@@ -228,7 +228,7 @@ def repeats(headline: str, body_sentence: str) -> bool:
     words are in it (a lede restating its headline)."""
     head = {w[:5] for w in content_words(headline)}
     body = {w[:5] for w in content_words(body_sentence)}
-    return len(head) >= 3 and len(head & body) >= 0.6 * len(head)
+    return len(head) >= 3 and len(head & body) >= 0.5 * len(head)
 
 
 _CONDITIONAL = re.compile(r"^\W*(?:if|had|were|unless|should|suppose|imagine)\b", re.I)

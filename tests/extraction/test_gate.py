@@ -49,3 +49,29 @@ def test_a_count_of_sources_is_not_a_quantity_claim() -> None:
         "quantity"
     )
     assert pipeline.sentence_kind("The storm killed 14 people in two villages.") == "quantity"
+
+
+def test_a_local_news_story_end_to_end() -> None:
+    text = (
+        "City to close three libraries as budget gap widens\n"
+        "Bristol City Council will close three libraries next year to save £2.4 million, the "
+        "council said on Tuesday.\n"
+        '"We have no choice," said Craig Cheney, the cabinet member for finance. "Our grant '
+        'has been cut by 40% since 2010."\n'
+        "Library campaigners disagree.\n"
+        "What happens next?\n"
+        "- Join the consultation before 31 March.\n"
+        "If the review succeeds, the closures could be delayed by up to a year.\n"
+        "It is a sad day for the city."
+    )
+    claims = extract_claims(text)
+    by_text = {c.text[:20]: c for c in claims}
+    lede = by_text["Bristol City Council"]
+    assert (lede.claimant, lede.claimant_type) == ("Bristol City Council", "organisation")
+    assert [(q.value, q.unit) for q in lede.quantities] == [(3, "libraries"), (2_400_000, "GBP")]
+    quote = by_text['"Our grant has been ']
+    assert quote.claimant == "Craig Cheney"  # the quotation goes on from the sentence before
+    assert not any(
+        c.text.startswith(("City to close", "Library", "What", "- Join", "If", "It is"))
+        for c in claims
+    )
