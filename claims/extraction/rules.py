@@ -6,9 +6,9 @@ quantity, comparison, causal, rule, prediction, personal, other) plus quote and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
+from claims.extraction.quantities import find_quantities
 from claims.extraction.types import Quantity
 
 _BOILERPLATE = [
@@ -44,11 +44,19 @@ _OPINION = re.compile(
     r"think back|you'?ve (seen|read)|imagine|biggest (strength|weakness)|is not how)\b",
     re.IGNORECASE,
 )
-_IMPERATIVE = re.compile(
-    r"^\s*(check|pay|remember|think|look|imagine|consider|don'?t|do not|read|watch|listen|"
-    r"click|sign|subscribe|share|follow|visit|see)\b",
-    re.IGNORECASE,
+_IMPERATIVE_VERBS = (
+    r"check|pay|remember|think|look|imagine|consider|don'?t|do not|never|read|watch|listen|"
+    r"click|sign|subscribe|share|follow|visit|see|monitor|keep|stop|start|avoid|try|make|take|"
+    r"ask|use|get|call|contact|note|expect|stay|plan|prepare|learn|choose|compare|review|save|"
+    r"buy|set|turn|wash|drink|eat|limit|protect|find|join|download|register|tell|let|bring|"
+    r"trust|beware|mind|focus|ignore|treat|talk|write|go"
 )
+_IMPERATIVE = re.compile(
+    rf"^\s*(?:{_IMPERATIVE_VERBS})\b(?!\s+(?:is|are|was|were|has|had)\b)", re.I
+)
+# A list item: a bullet or a number, then an optional label ending in a colon.
+_BULLET = re.compile(r"^\s*(?:[-–—•*·▪◦‣⁃]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_LABEL = re.compile(r"^[^:.!?]{1,60}:\s+")
 _QUOTE_MARKS = re.compile(r"[\"“”]")
 _SELF_REFERENCE = re.compile(
     r"\b(?:this|our) (?:story|article|piece|column|newsletter|one) (?:begins|starts|opens|ends|"
@@ -80,74 +88,8 @@ _SPEECH_VERBS = (
     r"said|says|saying|told|tells|telling|wrote|writes|writing|claimed|claims|claiming|stated|"
     r"states|argued|argues|insisted|insists|added|adds|adding|announced|announces|tweeted|"
     r"posted|posting|declared|warned|alleged|alleges|testified|reported|reports|noted|"
-    r"explained|boasted|revealed|reveals|dropped"
+    r"explained|boasted|revealed|reveals"
 )
-_NAME = r"(?:[A-Z][a-zA-Z'’.-]+)(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|bin|al)){0,3}"
-_TITLES = (
-    r"President|Prime Minister|Senator|Sen\.|Rep\.|Gov\.|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"
-    r"Council leader|[Cc]ouncillor|leader|[Mm]inister|journalist|spokesperson|spokesman|"
-    r"spokeswoman|secretary|Secretary"
-)
-_ROLE_NAME = rf"(?:(?:{_TITLES})\s+)?({_NAME})"
-# Who speaks before a speech verb may also be "he" or "she" (", she said."): a pronoun
-# resolves to the person named last (claimant_of).
-_SPEAKER = rf"(?:(?:{_TITLES})\s+)?({_NAME}|\b(?:he|she)\b)"
-_CLAIMANT_PATTERNS = [
-    re.compile(rf"\baccording to (?:the )?{_ROLE_NAME}"),
-    re.compile(rf"{_SPEAKER},?\s+(?:[^,.:;“\"]{{0,60}},\s+)?(?:{_SPEECH_VERBS})\b"),
-    re.compile(rf"\b(?:{_SPEECH_VERBS})\s+{_ROLE_NAME}"),
-    re.compile(rf"{_ROLE_NAME}(?:’s|'s)\s+(?:claim|assertion|statement|boast)\b"),
-]
-_PRONOUN_CLAIM = re.compile(r"\b(?:his|her|their) (?:claim|assertion|statement|boast)\b")
-_PRONOUNS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "The", "But", "And"}
-_NOT_PEOPLE = {
-    "The",
-    "This",
-    "That",
-    "But",
-    "And",
-    "In",
-    "On",
-    "At",
-    "If",
-    "As",
-    "When",
-    "While",
-    "So",
-    "Despite",
-    "After",
-    "Before",
-    "Since",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Moscow",
-    "Washington",
-    "Kyiv",
-    "Kiev",
-    "Russia",
-    "Ukraine",
-    "America",
-    "Europe",
-    "Congress",
-    "Council",
-    "The Atlantic",
-    "Truth",
-    "Why",
-    "How",
-    "What",
-    "Experts",
-    "Yet",
-    "Then",
-    "Now",
-    "Multiple",
-    "Some",
-    "Many",
-}
 
 _COMPARISON = re.compile(
     r"\b(more|less|fewer|higher|lower|larger|smaller|bigger|biggest|largest|highest|lowest|"
@@ -194,14 +136,192 @@ def is_question(sentence: str) -> bool:
 
 
 def is_opinion_or_advice(sentence: str) -> bool:
-    """Pure opinion, advice and asides with nothing checkable in them."""
-    if _IMPERATIVE.search(sentence):
+    """Pure opinion, advice and asides with nothing checkable in them; a bullet of advice
+    ("- Watch the count: every time...") whatever follows its label."""
+    if is_advice(sentence):
         return True
     return bool(
         _OPINION.search(sentence)
         and not _DIGIT.search(sentence)
         and not _QUOTE_MARKS.search(sentence)
     )
+
+
+def is_advice(sentence: str) -> bool:
+    """An instruction to the reader: an imperative at the start of the sentence, of a list
+    item, or of a list item's label."""
+    body = _BULLET.sub("", sentence, count=1)
+    if _IMPERATIVE.search(body):
+        return True
+    label = _LABEL.match(body)
+    return bool(label and _IMPERATIVE.search(body[label.end() :]))
+
+
+_TERMINAL = re.compile(r"[.!?…][\"”’»)\]]*\s*$|[\"”’»]\s*$")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def is_heading(sentence: str, whole_paragraph: bool) -> bool:
+    """A sub-heading or a label line: a paragraph of its own, short, with no sentence
+    punctuation at its end ("The Bob Woodward Bombshells", "Next steps for you:")."""
+    if not whole_paragraph or _BULLET.match(sentence):
+        return False
+    words = _WORD.findall(sentence)
+    return len(words) <= 14 and not _TERMINAL.search(sentence)
+
+
+_CONTENT_STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "as",
+        "his",
+        "her",
+        "their",
+        "he",
+        "she",
+        "they",
+        "says",
+        "said",
+        "will",
+        "would",
+    ]
+)
+
+
+def content_words(sentence: str) -> set[str]:
+    return {
+        w.lower().strip("'’")
+        for w in _WORD.findall(sentence)
+        if w.lower() not in _CONTENT_STOP and len(w) > 2
+    }
+
+
+def repeats(headline: str, body_sentence: str) -> bool:
+    """Whether a body sentence says what a headline says: most of the headline's content
+    words are in it (a lede restating its headline)."""
+    head = {w[:5] for w in content_words(headline)}
+    body = {w[:5] for w in content_words(body_sentence)}
+    return len(head) >= 3 and len(head & body) >= 0.5 * len(head)
+
+
+_CONDITIONAL = re.compile(r"^\W*(?:if|had|were|unless|should|suppose|imagine)\b", re.I)
+_MENTAL_STATE = re.compile(
+    r"\b(?:believes?|believed|thinks|thought|feels?|felt|fears?|feared|hopes?|hoped|wishes|"
+    r"wants?|wanted|worried|leery|eager|frustrated|disturbed|humiliated|hopeful|impressed|"
+    r"convinced|reluctant|likely|seems?|seemed|appears? to|perhaps|probably|pessimistic|"
+    r"optimistic|skeptical|sceptical|confident|doubtful|speculation|speculate[sd]?)\b",
+    re.I,
+)
+
+
+def is_speculation(sentence: str, quantities: tuple[Quantity, ...]) -> bool:
+    """A conditional ("If Putin refuses...", "Had he accepted...") or a statement about what
+    somebody believes, feels or wants, with no figure or date in it: nothing a checker can
+    verify in the world."""
+    if _CONDITIONAL.search(_BULLET.sub("", sentence, count=1)):
+        return True
+    return bool(_MENTAL_STATE.search(sentence) and not quantities and not _DIGIT.search(sentence))
+
+
+def is_fragment(tags: list[tuple[int, int, str]] | None) -> bool:
+    """No verb at all ("The Deep State, NATO bureaucracy, and Western liberalism."), read from
+    the model's tags when the sentence was tagged."""
+    return tags is not None and not any(pos in {"VERB", "AUX"} for _, _, pos in tags)
+
+
+# Concrete acts in the past tense, the kind of event a record can confirm (not "mentioned",
+# "showed", "seemed"): with a name and a middling score, such a sentence is a claim.
+_PAST_EVENT = re.compile(
+    r"\b(?:met|sent|signed|ordered|worked|served|visited|attended|voted|fired|hired|paid|spent|"
+    r"bought|sold|built|invaded|annexed|attacked|killed|arrested|launched|banned|approved|"
+    r"passed|vetoed|sanctioned|withdrew|deployed|imposed|raised|closed|opened|won|lost|"
+    r"resigned|appointed|elected|founded|moved|flew|hosted|funded|donated|sued|charged|"
+    r"convicted|sentenced|released|published|joined|called|tweeted|posted|kept|cut)\b"
+)
+
+
+# Fewer words than this and no figure: too little to check on its own ("Russia stalled.").
+MIN_CLAIM_WORDS = 7
+# Case matters: "US" is a country, "us" the writer.
+_FIRST_PERSON = re.compile(r"\b(?:I|I['’]\w+|[Ww]e|[Ww]e['’]\w+|us|[Oo]ur|[Mm]y|me)\b")
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|[\"“][^\"“”]*$")
+
+
+def is_writer_voice(sentence: str) -> bool:
+    """The writer speaking in the first person outside any quotation ("it reminds us of",
+    "we saw this with"): commentary, not a claim about the world."""
+    unquoted = _QUOTED_SPAN.sub(" ", sentence)
+    return bool(_FIRST_PERSON.search(unquoted))
+
+
+def never_a_claim(sentence: str, quantities: tuple[Quantity, ...] | None = None) -> bool:
+    """What no score makes a claim: speculation; and, with no count, sum or share in it, the
+    writer's own voice or a sentence too short to check on its own. The quantities are read
+    only when a rule needs them (`None`: not read yet)."""
+    if _CONDITIONAL.search(_BULLET.sub("", sentence, count=1)):
+        return True
+    mental = bool(_MENTAL_STATE.search(sentence))
+    voice = is_writer_voice(sentence) or len(_WORD.findall(sentence)) < MIN_CLAIM_WORDS
+    if not mental and not voice:
+        return False
+    if quantities is None:
+        quantities = find_quantities(sentence)
+    if mental and is_speculation(sentence, quantities):
+        return True
+    return voice and not any(q.unit != "year" for q in quantities)
+
+
+def is_claim(
+    sentence: str,
+    score: float,
+    threshold: float,
+    quantities: tuple[Quantity, ...],
+    entities: tuple[dict[str, Any], ...],
+    claimant: str,
+) -> bool:
+    """The claim gate after the model's score. A sentence the model rates is a claim; one it
+    rates low is a claim only with strong concrete evidence in it: a count, sum or share (not
+    just a year), a quotation from a named speaker, or a past event of a named person or body
+    (the model is tuned on debates and under-rates reported facts). Speculation is never a
+    claim."""
+    if never_a_claim(sentence, quantities):
+        return False
+    counted = [q for q in quantities if q.unit != "year"]
+    if score >= threshold:
+        return True
+    if counted and score >= 0.1:
+        return True
+    if claimant and _QUOTE_MARKS.search(sentence) and score >= 0.25:
+        return True
+    named = any(e["label"] in {"PERSON", "ORG", "GPE", "NORP"} for e in entities)
+    return bool(named and _PAST_EVENT.search(sentence) and score >= 0.15)
 
 
 def is_self_reference(sentence: str) -> bool:
@@ -242,10 +362,33 @@ def _is_quote(sentence: str, claimant: str) -> bool:
     return bool(_ENDS_QUOTED.search(sentence)) or quoted_words >= 0.4 * len(sentence.split())
 
 
+_SOURCE_NOUNS = re.compile(
+    r"\b(?:sources?|officials?|advisers?|advisors?|aides?|people|persons?|analysts?|experts?|"
+    r"diplomats?|witnesses|insiders|lawmakers|staffers|members|executives|employees|"
+    r"residents|accounts?|reports?|interviews?|documents?|studies|surveys?)$"
+)
+_SOURCE_FOLLOWS = re.compile(
+    rf"^[\s,]*(?:[\w’'-]+\s+){{0,5}}?(?:{_SPEECH_VERBS}|confirm(?:ed|s)?|den(?:ied|y|ies)|"
+    r"disclosed|briefed|familiar with|with knowledge of|"
+    r"who (?:spoke|asked|requested|declined)|speaking|interviewed|briefed|according)\b"
+)
+
+
+def is_source_count(sentence: str, quantity: Quantity) -> bool:
+    """A count of the sources a sentence cites ("two outside advisers told us", "three people
+    familiar with the talks said"): the claim is what they said, not how many they were."""
+    if not _SOURCE_NOUNS.search(quantity.unit):
+        return False
+    at = sentence.find(quantity.text)
+    if at < 0:
+        return False
+    return bool(_SOURCE_FOLLOWS.search(sentence[at + len(quantity.text) :]))
+
+
 def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -> str:
     if _is_quote(sentence, claimant):
         return "quote"
-    counted = [q for q in quantities if q.unit != "year"]
+    counted = [q for q in quantities if q.unit != "year" and not is_source_count(sentence, q)]
     if _CAUSAL.search(sentence):
         return "causal"
     durations_only = counted and all(q.unit.rstrip("s") in _DURATION_UNITS for q in counted)
@@ -255,78 +398,10 @@ def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -
         return "comparison"
     if _PREDICTION.search(sentence) and not _EVENT_VERB.search(sentence):
         return "prediction"
-    if _RULE.search(sentence):
-        return "rule"
+    if _RULE.search(sentence) and not _PAST_EVENT.search(sentence):
+        return "rule"  # "the bill bans..." is a rule; "the president signed the bill", an event
     if _PERSONAL.search(sentence):
         return "personal"
     if _EVENT_VERB.search(sentence):
         return "event"
     return "other"
-
-
-def _surname_match(candidate: str, people: list[str]) -> str:
-    last = candidate.split()[-1]
-    for person in reversed(people):
-        if person.split()[-1] == last:
-            return person
-    return ""
-
-
-def _is_person(candidate: str, people: list[str], persons: list[str]) -> bool:
-    first = candidate.split()[0]
-    if candidate in _NOT_PEOPLE or first in _NOT_PEOPLE or first in _PRONOUNS:
-        return False
-    return (
-        any(candidate in p or p in candidate for p in persons)
-        or bool(_surname_match(candidate, people))
-        or len(candidate.split()) >= 2
-    )
-
-
-def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    position = 0
-    while (match := pattern.search(text, position)) is not None:
-        yield match
-        position = match.start() + 1
-
-
-def claimant_of(sentence: str, people: list[str], persons: list[str] | None = None) -> str:
-    """Who made the claim, where the sentence says: "X said", "according to X", "X's claim",
-    "X ... detail: <claim>"; "his claim" and "..., she said" resolve to the nearest named
-    person. Else ""."""
-    persons = persons or []
-    found: list[tuple[int, str]] = []
-    for pattern in _CLAIMANT_PATTERNS:
-        for match in _overlapping(pattern, sentence):
-            candidate = match.group(1).strip().removesuffix("’s").removesuffix("'s").strip()
-            if candidate.split()[0].capitalize() in _PRONOUNS:
-                if people:
-                    found.append((match.start(), people[-1]))
-                continue
-            if _is_person(candidate, people, persons):
-                found.append((match.start(), full_name(candidate, people + persons)))
-    if found:
-        return min(found)[1]
-    pronoun = _PRONOUN_CLAIM.search(sentence)
-    if pronoun:
-        before = sentence[: pronoun.start()]
-        named = [p for p in persons if p in before] or [
-            person for person in people if person.split()[-1] in before
-        ]
-        if named:
-            return full_name(named[-1], people)
-        return people[-1] if people else ""
-    colon = sentence.find(":")
-    if colon > 0:
-        named = [p for p in persons if p in sentence[max(0, colon - 80) : colon]]
-        if named:
-            return full_name(named[-1], people)
-    return ""
-
-
-def full_name(name: str, previous_names: list[str]) -> str:
-    """ "Trump" after "Donald Trump" is Donald Trump."""
-    for earlier in reversed(previous_names):
-        if earlier != name and earlier.endswith(" " + name):
-            return earlier
-    return name

@@ -42,6 +42,8 @@ class ExtractedClaim:
     quantities: tuple[Quantity, ...] = ()
     claimant: str = ""
     entities: tuple[dict[str, object], ...] = field(default=())
+    # "person" or "organisation" when there is a claimant, else "".
+    claimant_type: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -52,5 +54,6 @@ class ExtractedClaim:
             "score": round(self.score, 4),
             "quantities": [q.as_dict() for q in self.quantities],
             "claimant": self.claimant,
+            "claimant_type": self.claimant_type,
             "entities": [dict(e) for e in self.entities],
         }

@@ -121,3 +121,28 @@ def test_bench_extraction_prints_its_split_and_the_bare_nlp_baseline() -> None:
     from claims.matching import embedding
 
     assert embedding.load.cache_info().currsize >= 1
+    # The CPU features the figures depend on are printed with them.
+    assert "avx512_vnni=" in figures["cpu_features"] and "avx2=" in figures["cpu_features"]
+
+
+def test_cpu_features_are_read_from_cpuinfo(tmp_path: Path) -> None:
+    from claims.management.commands.bench_extraction import cpu_features
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n", encoding="utf-8")
+    assert cpu_features(info) == {
+        "avx2": True,
+        "avx512f": True,
+        "avx512_vnni": True,
+        "avx_vnni": False,
+    }
+    assert not any(cpu_features(tmp_path / "missing").values())
+
+
+def test_evaluate_extractor_reports_the_labelled_sections() -> None:
+    out = StringIO()
+    call_command("evaluate_extractor", "--labelled", "--json", stdout=out)
+    report = json.loads(out.getvalue().strip().splitlines()[-1])
+    for section in ("claimant_accuracy", "quantity_accuracy", "sentence_boundaries"):
+        assert section in report
+    assert "precision" in report["kind_precision"]

@@ -58,3 +58,55 @@ def test_numbers_inside_names_are_not_counts() -> None:
 def test_money_is_not_also_counted() -> None:
     quantities = find_quantities("the US spent $350 billion on aid")
     assert len(quantities) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # scales attached to money, spaced thousands, number words
+        ("Its market value reached $2.174T in July.", (2_174_000_000_000, "USD", None)),
+        ("The fine was 10 000 dollars.", (10_000, "USD", None)),
+        ("The region has 1 234 567 people.", (1_234_567, "people", None)),
+        ("The hospital treated one hundred and sixteen patients.", (116, "patients", None)),
+        ("Fifty-two trucks crossed the border.", (52, "trucks", None)),
+        # bounds
+        ("The army sent no less than thirty tanks.", (30, "tanks", "at least")),
+        ("The army sent no more than thirty tanks.", (30, "tanks", "at most")),
+        ("At least 40 people died in the fire.", (40, "people", "at least")),
+        ("At most 90 seats remain.", (90, "seats", "at most")),
+        ("Spending exceeds $5 billion a year.", (5_000_000_000, "USD", "more than")),
+        ("Inflation stayed above 3% all year.", (3, "percent", "more than")),
+        ("Debt is greater than 100 percent of output.", (100, "percent", "more than")),
+        ("Turnout fell below 40 percent.", (40, "percent", "less than")),
+        ("Nearly 500 homes were flooded.", (500, "homes", "less than")),
+        ("Approximately 60 percent agreed.", (60, "percent", "about")),
+        ("Over 2,000 staff walked out.", (2_000, "staff", "more than")),
+        ("Under 30 pupils passed.", (30, "pupils", "less than")),
+        # the counted noun stops before the verb
+        ("About 300 people attended the vigil.", (300, "people", "about")),
+        # currencies: country prefixes, ISO codes before and after, a trailing symbol
+        ("The line will cost C$2.4 billion.", (2_400_000_000, "CAD", None)),
+        ("The airport earned HK$9 billion.", (9_000_000_000, "HKD", None)),
+        ("The mine sold for A$700 million.", (700_000_000, "AUD", None)),
+        ("The grant is USD 200 per family.", (200, "USD", None)),
+        ("The grant is 200 USD per family.", (200, "USD", None)),
+        ("Entry costs 15 € for adults.", (15, "EUR", None)),
+    ],
+)
+def test_number_grammar_shapes(sentence: str, expected: tuple[object, str, object]) -> None:
+    assert _one(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The survey is at https://example.org/poll?share=40%25 for readers.",
+        "He bought 5m of cable.",  # metres or millions: left out
+        "The vote was 52-48.",
+        "The G20 met in Rio.",
+        "Between 10 and 20 people were hurt.",  # a range: one value would misstate it
+        "The trip takes from 5 to 8 hours.",
+    ],
+)
+def test_uncertain_numbers_are_left_out(sentence: str) -> None:
+    assert [q for q in find_quantities(sentence) if q.unit != "year"] == []

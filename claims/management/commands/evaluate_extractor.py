@@ -6,7 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.extraction import desk_labels, evaluation, extract_claims, scoring
+from claims.extraction import desk_labels, evaluation, extract_claims, pipeline, scoring
+from claims.extraction.segment import sentence_spans
+
+LABELLED = Path(__file__).resolve().parents[3] / "tests" / "extraction" / "labelled"
 
 
 class Command(BaseCommand):
@@ -40,12 +43,23 @@ class Command(BaseCommand):
             help="score --dataset with this model folder instead of the shipped one (such as "
             "a pool-only model from train_checkworthiness --output, for figures on dev)",
         )
+        parser.add_argument(
+            "--labelled",
+            type=Path,
+            nargs="?",
+            const=LABELLED,
+            help="a folder of labelled examples (claimants.jsonl, quantities.jsonl, "
+            "sentences.jsonl, kinds.jsonl); without a value, the repository's own in "
+            "tests/extraction/labelled. Given with --seed-claims by default.",
+        )
         parser.add_argument("--predictions", type=Path, help="write one JSON line per dataset row")
         parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not options["dataset"] and not options["seed_claims"] and not options["desk_labels"]:
-            raise CommandError("Give --dataset, --seed-claims, --desk-labels or several.")
+        if not any(options[k] for k in ("dataset", "seed_claims", "desk_labels", "labelled")):
+            raise CommandError(
+                "Give --dataset, --seed-claims, --desk-labels, --labelled or several."
+            )
         if options["model"] is not None and not (options["model"] / "meta.json").is_file():
             raise CommandError(f"{options['model']}: no model there (meta.json missing).")
         scorer = scoring.load(options["model"]) if options["model"] else scoring.load()
@@ -99,13 +113,26 @@ class Command(BaseCommand):
                     )
         if options["seed_claims"]:
             report["seed_claims"] = evaluation.seed_claims(options["seed_claims"], extract_claims)
+            report["claims_per_sentence"] = evaluation.claims_per_sentence(
+                options["seed_claims"].parent / "articles",
+                extract_claims,
+                lambda text: list(sentence_spans(text)),
+            )
+        labelled_folder: Path | None = options["labelled"] or (
+            LABELLED if options["seed_claims"] else None
+        )
+        if labelled_folder is not None:
+            report.update(self._labelled(labelled_folder))
         for key, value in report.items():
             if isinstance(value, dict):
                 self.stdout.write(f"{key}:")
                 for name, figure in value.items():
                     if name == "misses":
                         for miss in figure:
-                            where = f"[{miss['article']}] {miss['anchor'][:70]!r}"
+                            if "article" in miss:
+                                where = f"[{miss['article']}] {miss['anchor'][:70]!r}"
+                            else:
+                                where = repr(miss["text"][:90])
                             self.stdout.write(f"  miss: {where}: {miss['problem']}")
                     else:
                         self.stdout.write(f"  {name}: {figure}")
@@ -113,6 +140,35 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key}: {value}")
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
+
+    def _labelled(self, folder: Path) -> dict[str, Any]:
+        """One section per labelled file found in the folder."""
+        sections: dict[str, Any] = {}
+
+        def rows(name: str) -> list[dict[str, Any]] | None:
+            path = folder / name
+            if not path.is_file():
+                return None
+            try:
+                return evaluation.read_jsonl(path)
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from None
+
+        if (found := rows("claimants.jsonl")) is not None:
+            sections["claimant_accuracy"] = evaluation.claimants(found, pipeline.attribute)
+        if (found := rows("quantities.jsonl")) is not None:
+            sections["quantity_accuracy"] = evaluation.quantities(
+                found, pipeline.sentence_quantities
+            )
+        if (found := rows("sentences.jsonl")) is not None:
+            sections["sentence_boundaries"] = evaluation.sentence_boundaries(
+                found, lambda text: list(sentence_spans(text))
+            )
+        if (found := rows("kinds.jsonl")) is not None:
+            sections["kind_precision"] = evaluation.kind_precision(found, pipeline.sentence_kind)
+        if not sections:
+            raise CommandError(f"{folder}: no labelled files there.")
+        return sections
 
     def _desk(self, shipped: Any, compare: Path | None) -> dict[str, Any]:
         _, held = desk_labels.split(desk_labels.desk_labels())

@@ -38,6 +38,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{len(claims)} claims ({model_version()}):")
         for claim in claims:
+            said = f"  ({claim.claimant_type}: {claim.claimant})" if claim.claimant else ""
             self.stdout.write(
                 f"[{claim.start}:{claim.end}] {claim.kind:<10} {claim.score:.2f}  {claim.text}"
+                f"{said}"
             )
