@@ -202,6 +202,7 @@ def claim_payload(claim: Claim) -> dict[str, Any]:
         "summary": claim.summary,
         "claim_reviewed": claim.claim_reviewed,
         "claimant": claim.claimant,
+        "claimant_type": claim.claimant_type,
         "published_at": claim.published_at.isoformat() if claim.published_at else None,
         "version": claim.version,
     }
@@ -230,7 +231,8 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
     short = claim.claim_reviewed or (claim.text if len(claim.text) < 75 else claim.text[:73] + "…")
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
-        item["author"] = {"@type": "Person", "name": claim.claimant}
+        kind = "Organization" if claim.claimant_type == "organisation" else "Person"
+        item["author"] = {"@type": kind, "name": claim.claimant}
     if claim.article.url:
         item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
     if claim.article.published_at:

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "claims.models.ClaimKind",
         "ClaimStatusEnum": "claims.models.ClaimStatus",
         "MatchStatusEnum": "claims.models.MatchStatus",
+        "ClaimantTypeEnum": "claims.models.ClaimantType",
         "VerdictKindEnum": [("claim", "claim"), ("factcheck", "factcheck")],
     },
 }

@@ -62,6 +62,7 @@ def claim_list_rows(claims: Any) -> list[dict[str, Any]]:
                 for q in c.quantities or []
             ],
             "claimant": c.claimant,
+            "claimant_type": c.claimant_type,
             "status": c.status,
             "rating": c.rating.slug if c.rating_id and c.rating else None,
             "assignee": c.assignee.username if c.assignee_id and c.assignee else None,
@@ -94,6 +95,7 @@ class ClaimListOut(serializers.ModelSerializer):
             "model_version",
             "quantities",
             "claimant",
+            "claimant_type",
             "status",
             "rating",
             "assignee",

@@ -6,6 +6,7 @@ from claims.models.audit import Event, EventQuerySet
 from claims.models.desk import (
     Article,
     Claim,
+    ClaimantType,
     ClaimKind,
     ClaimQuerySet,
     ClaimStatus,
@@ -36,6 +37,7 @@ __all__ = [
     "ClaimMatch",
     "ClaimQuerySet",
     "ClaimStatus",
+    "ClaimantType",
     "Comment",
     "DeliveryStatus",
     "Event",

@@ -92,6 +92,12 @@ class ClaimKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ClaimantType(models.TextChoices):
+    NONE = "", "None"
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
 class ClaimStatus(models.TextChoices):
     DETECTED = "detected", "Detected"
     DISMISSED = "dismissed", "Dismissed"
@@ -133,6 +139,9 @@ class Claim(models.Model):
     # [{"text": "$350 billion", "value": 350000000000, "unit": "USD", "bound": null}, ...]
     quantities = models.JSONField(default=list, blank=True)
     claimant = models.CharField(max_length=300, blank=True)
+    claimant_type = models.CharField(
+        max_length=20, choices=ClaimantType.choices, blank=True, default=ClaimantType.NONE
+    )
     entities = models.JSONField(default=list, blank=True)
 
     status = models.CharField(

@@ -225,7 +225,16 @@ def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -
     seen: set[tuple[int, int]] = set()
     to_create: list[Claim] = []
     to_update: list[Claim] = []
-    fields = ("text", "kind", "score", "model_version", "quantities", "claimant", "entities")
+    fields = (
+        "text",
+        "kind",
+        "score",
+        "model_version",
+        "quantities",
+        "claimant",
+        "claimant_type",
+        "entities",
+    )
     for item in found:
         key = (item.start, item.end)
         if (
@@ -245,6 +254,7 @@ def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -
             "model_version": version,
             "quantities": [q.as_dict() for q in item.quantities],
             "claimant": item.claimant[:300],
+            "claimant_type": getattr(item, "claimant_type", "") or "",
             "entities": [dict(e) for e in item.entities],
         }
         claim = existing.get(key)
