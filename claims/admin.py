@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from claims import errors
@@ -438,7 +439,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
             name=form.cleaned_data["name"], scope=form.cleaned_data["scope"], actor=request.user
         )
         obj.pk = token.pk
-        messages.warning(request, f"Token for {token.name!r}, shown only now: {raw}")
+        # Shown once, in the response to this request only: never in the messages cookie.
+        request._new_api_token = raw  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: ApiToken, post_url_continue: Any = None
+    ) -> Any:
+        raw = getattr(request, "_new_api_token", None)
+        if raw is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"API token for {obj.name}",
+            "token": obj,
+            "raw": raw,
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/claims/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
@@ -456,6 +475,7 @@ class DeliveryInline(ReadOnlyInline):
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    exclude = ("secret",)  # shown once, to whoever subscribed; never readable afterwards
     list_display = ("url", "events", "is_active", "created_by", "created_at")
     list_filter = ("is_active",)
     inlines = [DeliveryInline]

@@ -3,9 +3,11 @@ verdicts, sources, comments, the full history, the archive, matches, API tokens 
 webhooks, notifications and saved queues.
 
 A backup is Django's JSON serialisation with natural keys for users' groups and permissions,
-gzip-compressed. A restore goes into an empty database only (freshly migrated: the default
-verdict scale and role groups that `migrate` creates are replaced by the backup's), in one
-transaction, and sequences are reset so new rows continue after the restored ones.
+gzip-compressed, written readable by its owner only. `--exclude-secrets` leaves out API
+tokens and blanks password hashes and webhook secrets. A restore goes into an empty database
+only (freshly migrated: the default verdict scale and role groups that `migrate` creates are
+replaced by the backup's), in one transaction, and sequences are reset so new rows continue
+after the restored ones.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime
 import gzip
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +66,34 @@ def counts() -> dict[str, int]:
     return {label: _model(label).objects.count() for label in MODELS}
 
 
-def backup(path: Path) -> dict[str, int]:
-    """Write every row to `path` (gzip JSON); returns the number of rows per model."""
+# What `exclude_secrets` leaves out or blanks: credentials, never the desk's work.
+SECRET_MODELS = ("claims.apitoken",)
+SECRET_FIELDS = {"auth.user": {"password": "!"}, "claims.webhooksubscription": {"secret": ""}}
+
+
+def _without_secrets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept = []
+    for row in rows:
+        if row["model"] in SECRET_MODELS:
+            continue
+        for name, blank in SECRET_FIELDS.get(row["model"], {}).items():
+            row["fields"][name] = blank
+        kept.append(row)
+    return kept
+
+
+def _owner_only(path: Path) -> Any:
+    """Open `path` for writing readable by its owner only (a backup holds password hashes,
+    token hashes and webhook secrets), whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    return os.fdopen(descriptor, "wb")
+
+
+def backup(path: Path, *, exclude_secrets: bool = False) -> dict[str, int]:
+    """Write every row to `path` (gzip JSON, mode 0600); returns the number of rows per model.
+    `exclude_secrets`: no API tokens, no password hashes (users must reset them), no webhook
+    secrets (rotate them after a restore)."""
     written: dict[str, int] = {}
     with transaction.atomic():  # one consistent snapshot (repeatable on PostgreSQL)
         if connection.vendor == "postgresql":
@@ -76,8 +105,17 @@ def backup(path: Path) -> dict[str, int]:
             written[label] = len(rows)
             objects.extend(rows)
         rows = serializers.serialize("python", objects, use_natural_foreign_keys=True)
-        with gzip.open(path, "wt", encoding="utf-8") as out:
-            json.dump({"format": FORMAT, "rows": rows}, out, cls=_Exact, ensure_ascii=False)
+        if exclude_secrets:
+            rows = _without_secrets(rows)
+            for label in SECRET_MODELS:
+                written[label] = 0
+        with _owner_only(path) as raw, gzip.open(raw, "wt", encoding="utf-8") as out:
+            json.dump(
+                {"format": FORMAT, "rows": rows, "secrets": not exclude_secrets},
+                out,
+                cls=_Exact,
+                ensure_ascii=False,
+            )
     return written
 
 

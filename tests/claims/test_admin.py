@@ -87,3 +87,31 @@ def test_admin_change_form_cannot_edit_status(staff_client: Client) -> None:
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DETECTED
     assert claim.text != "forged"
+
+
+def test_a_new_api_token_is_shown_once_and_never_in_a_cookie(staff_client: Client) -> None:
+    response = staff_client.post(
+        reverse("admin:claims_apitoken_add"), {"name": "cms", "scope": "write"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    raw = html.split('<code id="new-token">')[1].split("</code>")[0]
+    assert raw.startswith("fct_")
+    assert "no-store" in response["Cache-Control"]
+    assert all(raw not in morsel.value for morsel in response.cookies.values())
+    assert raw not in staff_client.get(reverse("admin:claims_apitoken_changelist")).content.decode()
+
+
+def test_webhook_secrets_are_not_readable_in_the_admin(
+    staff_client: Client, editor: Any, settings: Any
+) -> None:
+    from claims.services import integrations
+
+    settings.FACTCHECK_ALLOW_PRIVATE_URLS = True
+    subscription, secret = integrations.webhook_subscribe(
+        url="http://127.0.0.1:9/hook", events=["claim.published"], actor=editor
+    )
+    page = staff_client.get(
+        reverse("admin:claims_webhooksubscription_change", args=[subscription.pk])
+    )
+    assert page.status_code == 200 and secret not in page.content.decode()

@@ -85,3 +85,37 @@ def test_a_damaged_backup_is_refused(tmp_path: Path) -> None:
     damaged.write_bytes(b"not gzip at all")
     with pytest.raises(CommandError, match="not a Factcheck backup"):
         call_command("restore", str(damaged))
+
+
+@pytest.mark.django_db(transaction=True)  # a backup opens its own snapshot transaction
+def test_a_backup_is_readable_by_its_owner_only(editor: Any, tmp_path: Path) -> None:
+    path = tmp_path / "desk.json.gz"
+    path.write_bytes(b"")
+    path.chmod(0o644)  # an earlier file with a wide mode is narrowed too
+    call_command("backup", str(path))
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_can_leave_the_secrets_out(editor: Any, tmp_path: Path, settings: Any) -> None:
+    import gzip
+    import json
+
+    settings.FACTCHECK_ALLOW_PRIVATE_URLS = True
+    _, raw = integrations.api_token_create(name="cms", scope="write", actor=editor)
+    assert raw
+    integrations.webhook_subscribe(
+        url="http://127.0.0.1:9/hook", events=["claim.published"], actor=editor
+    )
+    path = tmp_path / "desk.json.gz"
+    call_command("backup", str(path), "--exclude-secrets")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        text = handle.read()
+    document = json.loads(text)
+    models = {row["model"] for row in document["rows"]}
+    assert "claims.apitoken" not in models and document["secrets"] is False
+    users = [r for r in document["rows"] if r["model"] == "auth.user"]
+    assert users and all(r["fields"]["password"] == "!" for r in users)
+    hooks = [r for r in document["rows"] if r["model"] == "claims.webhooksubscription"]
+    assert hooks and all(r["fields"]["secret"] == "" for r in hooks)
+    assert editor.password not in text and raw not in text

@@ -13,9 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="e.g. factcheck-2026-11-25.json.gz")
+        parser.add_argument(
+            "--exclude-secrets",
+            action="store_true",
+            help="leave out API tokens and blank password hashes and webhook secrets "
+            "(after a restore: new tokens, password resets, rotated webhook secrets)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        written = backup.backup(options["path"])
+        written = backup.backup(options["path"], exclude_secrets=options["exclude_secrets"])
         for label, count in written.items():
             self.stdout.write(f"{label:<28} {count}")
         self.stdout.write(f"wrote {options['path']}")
