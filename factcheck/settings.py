@@ -225,6 +225,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# API rate limits are counted where every process sees them: Redis when configured, else the
+# database (table `factcheck_throttle`, created by migration 0008). Redis down: the throttle
+# lets requests through and logs a warning on every miss (factcheck.cache), never silently.
+THROTTLE_CACHE_TABLE = "factcheck_throttle"
+CACHES["throttle"] = (
+    {**CACHES["default"], "KEY_PREFIX": "throttle"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": THROTTLE_CACHE_TABLE,
+    }
+)
 
 # Mail: the console backend unless an SMTP host is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import caches
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -49,6 +50,11 @@ class ClientRateThrottle(SimpleRateThrottle):
     """Per token for CMS clients, per user for people, per address for anonymous requests."""
 
     scope = "client"
+
+    @property
+    def cache(self) -> Any:  # type: ignore[override]
+        """Counted in the shared throttle cache (settings.CACHES["throttle"]), not per process."""
+        return caches["throttle"]
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):
