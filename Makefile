@@ -29,9 +29,15 @@ migrate: install
 demo: migrate
 	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
 
+# The web server and one Celery worker together, the queue in a folder (no Redis needed);
+# Ctrl-C stops both.
 run: demo
-	@echo "Factcheck is at http://$(HOST):$(PORT)/ (logins above)"
-	$(LOCAL_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Factcheck is at http://$(HOST):$(PORT)/ (logins above); Ctrl-C stops the server and its worker"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(LOCAL_ENV) FACTCHECK_EMBEDDED_WORKER=1 $(BIN)/python -m celery -A factcheck worker \
+	  --pool=solo --concurrency=1 --loglevel=WARNING --without-gossip --without-mingle & \
+	$(LOCAL_ENV) FACTCHECK_EMBEDDED_WORKER=1 $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	wait
 
 check-services: install
 	$(TEST_ENV) $(BIN)/python -m tests.services

@@ -199,15 +199,29 @@ FACTCHECK_CHECKWORTHY_THRESHOLD = env_float("FACTCHECK_CHECKWORTHY_THRESHOLD", 0
 
 # Celery: with REDIS_URL, a Redis broker and real workers; without, tasks run eagerly.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The embedded default's real worker: no Redis, but a Celery worker beside the web server with
+# the queue in a folder (kombu's filesystem transport); `make run` switches it on and starts
+# both. Off and without REDIS_URL, tasks run eagerly in the calling process.
+FACTCHECK_EMBEDDED_WORKER = env_bool("FACTCHECK_EMBEDDED_WORKER", False) and not REDIS_URL
+FACTCHECK_QUEUE_DIR = Path(os.environ.get("FACTCHECK_QUEUE_DIR", "") or BASE_DIR / ".queue")
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://" if FACTCHECK_EMBEDDED_WORKER else "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not FACTCHECK_EMBEDDED_WORKER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+if FACTCHECK_EMBEDDED_WORKER:
+    for folder in ("messages", "processed"):
+        (FACTCHECK_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(FACTCHECK_QUEUE_DIR / "messages"),
+        "data_folder_out": str(FACTCHECK_QUEUE_DIR / "messages"),
+        "processed_folder": str(FACTCHECK_QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
 # Publishing a task: one quick retry, then the caller answers 503 (claims.services).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
