@@ -29,6 +29,7 @@ class Action(StrEnum):
     LINK = "link repeats"  # confirm or reject a repeat, apply an earlier verdict
     IMPORT_ARCHIVE = "import fact-checks"  # and set an archived fact-check's desk rating
     MANAGE_SCALE = "change the verdict scale"
+    MANAGE_PEOPLE = "manage other people's sign-in"
 
 
 _EDITOR = frozenset({Role.EDITOR})
@@ -50,6 +51,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.LINK: _EDITOR,
     Action.IMPORT_ARCHIVE: _EDITOR,
     Action.MANAGE_SCALE: _EDITOR,
+    Action.MANAGE_PEOPLE: _EDITOR,
 }
 
 

@@ -42,7 +42,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from claims.models import AccessKind, AccessRecord
@@ -168,7 +168,19 @@ class ThrottledModelBackend(ModelBackend):
 
 
 class LoginView(auth_views.LoginView):
-    """The desk's login page: a refused attempt gets a 429 that says how long to wait."""
+    """The desk's login page: a refused attempt gets a 429 that says how long to wait; a
+    person with two-factor sign-in on goes on to the code page."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)  # type: ignore[arg-type]
+        from claims.services.people import has_two_factor
+
+        if has_two_factor(self.request.user):
+            from urllib.parse import urlencode
+
+            query = urlencode({"next": self.get_success_url()})
+            return HttpResponseRedirect(f"/accounts/two-factor/verify/?{query}")
+        return response
 
     def form_invalid(self, form: Form) -> HttpResponse:
         wait = int(getattr(self.request, _REFUSED_FOR, 0))

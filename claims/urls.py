@@ -18,6 +18,8 @@ urlpatterns = [
     path("notifications/", people.notifications, name="notifications"),
     path("queues/save/", queues.saved_queue_save, name="queue-save"),
     path("statistics/", people.statistics, name="statistics"),
+    path("accounts/two-factor/", people.two_factor, name="two-factor"),
+    path("accounts/two-factor/verify/", people.two_factor_verify, name="two-factor-verify"),
     path("verdicts/", memory.past_verdicts, name="verdicts"),
     path("claims/<int:pk>/<slug:action>/", claims.claim_action, name="claim-action"),
 ]

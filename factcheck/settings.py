@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "claims",
 ]
 
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "factcheck.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -212,7 +215,9 @@ CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+}
 if FACTCHECK_EMBEDDED_WORKER:
     for folder in ("messages", "processed"):
         (FACTCHECK_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -336,6 +341,11 @@ LOGGING = {
 # Factcheck's own settings.
 FACTCHECK_NEWSROOM_NAME = os.environ.get("FACTCHECK_NEWSROOM_NAME", "Factcheck Desk")
 FACTCHECK_NEWSROOM_URL = os.environ.get("FACTCHECK_NEWSROOM_URL", "http://127.0.0.1:8000/")
+# Two-factor sign-in (TOTP, django-otp): desk members may enable it on /accounts/two-factor/;
+# once enabled, every sign-in asks for the code. On: the admin admits only people signed in
+# with their code (so an admin must enable it first).
+FACTCHECK_ADMIN_REQUIRES_2FA = env_bool("FACTCHECK_ADMIN_REQUIRES_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Factcheck")
 # Where the desk's dashboard is served: links in notification e-mails.
 FACTCHECK_DASHBOARD_URL = os.environ.get("FACTCHECK_DASHBOARD_URL", "http://127.0.0.1:8000/")
 # Largest article accepted, in bytes of input (file, paste or API body).

@@ -1,9 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
 from claims.security import LoginView
+
+if settings.FACTCHECK_ADMIN_REQUIRES_2FA:
+    from django_otp.admin import OTPAdminSite
+
+    # The admin admits only people signed in with their two-factor code.
+    admin.site.__class__ = OTPAdminSite
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -49,3 +49,53 @@ def saved_queue_save(*, owner: Any, name: str, query: str) -> SavedQueue:
         owner=owner, name=name, defaults={"query": query[:2000]}
     )
     return saved
+
+
+def has_two_factor(user: Any) -> bool:
+    """Whether the user signs in with a TOTP code as well as a password."""
+    from django_otp import user_has_device
+
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return False  # anonymous, or a CMS client's token: no person signs in
+    return bool(user_has_device(user, confirmed=True))
+
+
+@transaction.atomic
+def two_factor_begin(*, user: Any) -> Any:
+    """Start enabling two-factor sign-in: a new, unconfirmed TOTP device (its key is shown to
+    the user once, as a QR code and as text); an earlier unconfirmed one is replaced."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require(user, Action.VIEW)
+    if has_two_factor(user):
+        raise errors.Conflict("Two-factor sign-in is already on for this account.")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: Any, code: str) -> Any:
+    """Switch two-factor sign-in on once the user proves their app shows the right code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise errors.RuleViolation("Start again: there is no code being set up.")
+    if not device.verify_token(code.strip().replace(" ", "")):
+        raise errors.RuleViolation("That code does not match; check the app's clock and retry.")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.log("user.two_factor_enabled", actor=user, after={"user": user.get_username()})
+    return device
+
+
+@transaction.atomic
+def two_factor_disable(*, user: Any, actor: Any) -> None:
+    """Switch two-factor sign-in off (the user themselves, or an editor for a lost phone)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor != user:
+        require(actor, Action.MANAGE_PEOPLE)
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        audit.log("user.two_factor_disabled", actor=actor, after={"user": user.get_username()})

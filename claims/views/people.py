@@ -1,8 +1,12 @@
-"""Notifications and statistics."""
+"""Notifications, statistics and two-factor sign-in."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.http import (
@@ -10,7 +14,9 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from claims import errors
 from claims.charts import Bar, bars
 from claims.models import (
     Claim,
@@ -19,6 +25,7 @@ from claims.models import (
     Rating,
 )
 from claims.services import people
+from claims.services.people import has_two_factor
 from claims.views.access import desk_member
 from claims.workflow import OPEN
 
@@ -81,3 +88,59 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "published_count": len(days),
         },
     )
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the code from the person's authenticator app."""
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if request.method == "POST":
+        device = match_token(request.user, request.POST.get("code", "").strip())
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        messages.error(request, "That code does not match; try the next one your app shows.")
+    return render(
+        request, "claims/two_factor_verify.html", {"title": "Your code", "next": next_url}
+    )
+
+
+@desk_member
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Switch two-factor sign-in on (scan the QR code, confirm a code) or off."""
+    import base64
+
+    import segno
+
+    user = request.user
+    context: dict[str, Any] = {"title": "Two-factor sign-in", "enabled": has_two_factor(user)}
+    try:
+        if request.method == "POST" and request.POST.get("do") == "confirm":
+            from django_otp import login as otp_login
+
+            device = people.two_factor_confirm(user=user, code=request.POST.get("code", ""))
+            otp_login(request, device)  # this session gave the code just now
+            messages.success(request, "Two-factor sign-in is on: every sign-in asks for a code.")
+            return redirect("desk:two-factor")
+        if request.method == "POST" and request.POST.get("do") == "disable":
+            people.two_factor_disable(user=user, actor=user)
+            messages.success(request, "Two-factor sign-in is off.")
+            return redirect("desk:two-factor")
+        if request.method == "POST" and request.POST.get("do") == "begin":
+            device = people.two_factor_begin(user=user)
+            context.update(
+                setting_up=True,
+                key=base64.b32encode(device.bin_key).decode(),
+                qr=segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+            )
+    except errors.DeskError as exc:
+        messages.error(request, exc.message)
+        return redirect("desk:two-factor")
+    response = render(request, "claims/two_factor.html", context)
+    response["Cache-Control"] = "no-store"  # the key is on this page once
+    return response

@@ -36,6 +36,12 @@ class DeskPermission(permissions.BasePermission):
         action = actions.get("GET" if method == "HEAD" else method, Action.VIEW)
         if not request.user or not request.user.is_authenticated:
             return False
+        from claims.services.people import has_two_factor
+
+        verified = getattr(request.user, "is_verified", lambda: True)
+        if has_two_factor(request.user) and not verified():
+            self.message = "Finish signing in: this account needs its two-factor code."
+            return False
         if not can(request.user, action):
             self.message = f"Your role or token scope does not allow you to {action.value}."
             return False
