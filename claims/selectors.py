@@ -191,20 +191,37 @@ def linked_automatically(claim: Claim) -> bool:
 # --- what leaves the desk -------------------------------------------------------------------
 
 
+def public_url(claim: Claim) -> str:
+    """Where the published fact-check is read (the ClaimReview `url`)."""
+    return settings.FACTCHECK_FACTCHECK_URL_TEMPLATE.format(id=claim.pk)
+
+
 def claim_payload(claim: Claim) -> dict[str, Any]:
-    """A claim as webhooks carry it."""
+    """A claim as webhooks carry it: the claim, its rating (slug and label), its article (with
+    the CMS's `external_id`), the public fact-check URL and, once published, the ClaimReview."""
+    rating = claim.rating if claim.rating_id else None
+    article = claim.article
+    published = claim.status == ClaimStatus.PUBLISHED
     return {
         "id": claim.pk,
         "article_id": claim.article_id,
         "text": claim.text,
         "status": claim.status,
-        "rating": claim.rating.label if claim.rating_id and claim.rating else None,
+        "rating": {"slug": rating.slug, "label": rating.label} if rating else None,
         "summary": claim.summary,
         "claim_reviewed": claim.claim_reviewed,
         "claimant": claim.claimant,
         "claimant_type": claim.claimant_type,
         "published_at": claim.published_at.isoformat() if claim.published_at else None,
         "version": claim.version,
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "external_id": article.external_id,
+        },
+        "public_url": public_url(claim),
+        "claim_review": claim_review(claim, rating_scale()) if published else None,
     }
 
 
@@ -237,11 +254,10 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
         item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
     if claim.article.published_at:
         item["datePublished"] = claim.article.published_at.date().isoformat()
-    template = settings.FACTCHECK_FACTCHECK_URL_TEMPLATE
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": template.format(id=claim.pk),
+        "url": public_url(claim),
         "claimReviewed": short,
         "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
         "author": {

@@ -28,5 +28,21 @@ urlpatterns = [
     path("v1/verdicts/", memory.PastVerdictSearchApi.as_view(), name="verdicts"),
     path("v1/claimreviews/", claimreview.ClaimReviewFeedApi.as_view(), name="claimreviews"),
     path("v1/webhooks/", integrations.WebhookListCreateApi.as_view(), name="webhooks"),
-    path("v1/webhooks/<int:pk>/", integrations.WebhookDeleteApi.as_view(), name="webhook"),
+    path("v1/webhooks/<int:pk>/", integrations.WebhookDetailApi.as_view(), name="webhook"),
+    path(
+        "v1/webhooks/<int:pk>/rotate-secret/",
+        integrations.WebhookRotateSecretApi.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path("v1/webhooks/<int:pk>/ping/", integrations.WebhookPingApi.as_view(), name="webhook-ping"),
+    path(
+        "v1/webhooks/<int:pk>/deliveries/",
+        integrations.WebhookDeliveryListApi.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "v1/webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
+        integrations.WebhookRedeliverApi.as_view(),
+        name="webhook-redeliver",
+    ),
 ]

@@ -25,6 +25,8 @@ class Article(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=2000, blank=True)
+    # The CMS's own id for the story, sent on push and echoed in webhooks; filterable.
+    external_id = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The text as received (for HTML input: the text extracted from it once, at load time).
     # Never rewritten: claim offsets index into it.
@@ -50,7 +52,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["extraction_status"], name="article_extraction_status")]
+        indexes = [
+            models.Index(fields=["extraction_status"], name="article_extraction_status"),
+            models.Index(fields=["external_id"], name="article_external_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"
