@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.middleware.ApiPathsMiddleware",
     "factcheck.middleware.HostileInputMiddleware",
     "factcheck.middleware.ContentSecurityPolicyMiddleware",
     "factcheck.middleware.DatabaseUnavailableMiddleware",

@@ -37,6 +37,8 @@ class Article(models.Model):
     # sha256 of the normalised body: a second load of the same article is recognised.
     content_hash = models.CharField(max_length=64, unique=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # SHA-256 of the request stored under the key: the key again with another request is a 422.
+    request_hash = models.CharField(max_length=64, blank=True)
     extraction_status = models.CharField(
         max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
     )
