@@ -10,7 +10,6 @@ from rest_framework.test import APIClient
 from claims.models import Article
 from claims.services import integrations
 
-
 pytestmark = pytest.mark.django_db
 
 
