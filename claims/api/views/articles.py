@@ -59,6 +59,7 @@ def request_hash(values: dict[str, Any]) -> str:
 
 
 class ArticleListCreateApi(DeskApi):
+    cursor_paged = True  # the schema lists `cursor` and `page_size`
     actions = {"GET": Action.VIEW, "POST": Action.LOAD_ARTICLE}
 
     @extend_schema(

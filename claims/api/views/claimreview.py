@@ -31,6 +31,8 @@ class ClaimReviewApi(DeskApi):
 class ClaimReviewFeedApi(DeskApi):
     """Every published ClaimReview, newest first, for aggregators."""
 
+    cursor_paged = True  # the schema lists `cursor` and `page_size`
+
     @extend_schema(
         responses=out.page_of(
             "ClaimReviewPage", serializers.ListField(child=serializers.DictField())

@@ -158,6 +158,7 @@ class WebhookPingApi(DeskApi):
 
 
 class WebhookDeliveryListApi(DeskApi):
+    cursor_paged = True  # the schema lists `cursor` and `page_size`
     actions = {"GET": Action.MANAGE_WEBHOOKS}
 
     @extend_schema(responses=out.page_of("DeliveryPage", DeliveryOut(many=True)))
