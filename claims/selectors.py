@@ -4,6 +4,7 @@ ClaimReview JSON-LD. No writes here."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -225,6 +226,15 @@ def claim_payload(claim: Claim) -> dict[str, Any]:
     }
 
 
+def json_ld_script(data: dict[str, Any]) -> str:
+    """JSON-LD safe to embed in HTML: `<`, `>` and `&` escaped, so a text containing
+    `</script>` cannot close the element (stored XSS in every page that embeds it)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return f'<script type="application/ld+json">{text}</script>'
+
+
 def rating_scale() -> dict[str, Any]:
     """The best and worst rating values on the desk's scale (ClaimReview's bounds)."""
     return Rating.objects.filter(rating_value__isnull=False).aggregate(
@@ -237,6 +247,7 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
     rating = claim.rating
     review_rating: dict[str, Any] = {
         "@type": "Rating",
+        "name": rating.label if rating else "",
         "alternateName": rating.label if rating else "",
     }
     if rating is not None and rating.rating_value is not None:
@@ -254,12 +265,15 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
         item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
     if claim.article.published_at:
         item["datePublished"] = claim.article.published_at.date().isoformat()
+    first = claim.first_published_at or claim.published_at
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": public_url(claim),
         "claimReviewed": short,
-        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
+        # Fixed at the first publication; a correction (republication) is the dateModified.
+        "datePublished": first.date().isoformat() if first else None,
+        "dateModified": claim.published_at.isoformat() if claim.published_at else None,
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_NEWSROOM_NAME,

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from claims.views import articles, claims, memory, people, queues, reports
+from claims import converters  # noqa: F401 (registers <pk:...>)
+from claims.views import articles, claims, memory, people, public, queues, reports
 
 app_name = "desk"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("statistics/", people.statistics, name="statistics"),
     path("verdicts/", memory.past_verdicts, name="verdicts"),
     path("claims/<int:pk>/<slug:action>/", claims.claim_action, name="claim-action"),
+    path("fact-checks/<pk:pk>/", public.fact_check, name="fact-check"),
 ]

@@ -1,28 +1,11 @@
-from django.urls import path, register_converter
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from claims import converters  # noqa: F401 (registers <pk:...>)
 from claims.api.views import articles, claimreview, claims, integrations, memory, research
 
 app_name = "api"
 
-
-class PkConverter:
-    """A database id: digits within the 64-bit range every backend stores, so an id out of
-    range is an unknown path (a JSON 404) rather than an overflow in SQLite (a 500)."""
-
-    regex = "[0-9]{1,19}"
-
-    def to_python(self, value: str) -> int:
-        number = int(value)
-        if number > 2**63 - 1:
-            raise ValueError(value)  # no match: 404
-        return number
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(PkConverter, "pk")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

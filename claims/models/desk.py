@@ -177,6 +177,9 @@ class Claim(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The first publication: ClaimReview's datePublished, kept through corrections (a reopen
+    # clears published_at; the next publish is the dateModified).
+    first_published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

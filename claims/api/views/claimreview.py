@@ -18,14 +18,15 @@ from claims.models import (
 
 
 class ClaimReviewApi(DeskApi):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={(200, "application/ld+json"): dict})
     def get(self, request: Request, pk: int) -> Response:
         claim = get_object_or_404(
             Claim.objects.select_related("rating", "article"), pk=pk, status=ClaimStatus.PUBLISHED
         )
-        response = Response(selectors.claim_review(claim, selectors.rating_scale()))
-        response["Content-Type"] = "application/ld+json"
-        return response
+        return Response(
+            selectors.claim_review(claim, selectors.rating_scale()),
+            content_type="application/ld+json",
+        )
 
 
 class ClaimReviewFeedApi(DeskApi):
