@@ -282,4 +282,20 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
         "reviewRating": review_rating,
         "itemReviewed": item,
         "reviewBody": claim.summary,
+        "creativeWorkStatus": "Published",
+    }
+
+
+def withdrawn_review(claim: Claim) -> dict[str, Any]:
+    """What the feed says of a review taken back for a correction (reopened): its url and
+    first date, marked Withdrawn, so an aggregator drops it rather than keeping the old one."""
+    first = claim.first_published_at
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": public_url(claim),
+        "claimReviewed": claim.claim_reviewed or claim.text[:75],
+        "datePublished": first.date().isoformat() if first else None,
+        "dateModified": claim.updated_at.isoformat(),
+        "creativeWorkStatus": "Withdrawn",
     }

@@ -312,6 +312,7 @@ def test_claimreview_json_ld(editor: Any, editor2: Any, checker: Any, settings: 
         "ratingValue": 2,
         "bestRating": 6,
         "worstRating": 1,
+        "name": "Mostly false",
         "alternateName": "Mostly false",
     }
     assert data["itemReviewed"]["author"]["name"] == "Maria Okafor"

@@ -92,3 +92,29 @@ def test_date_published_stays_through_a_correction(editor: Any, editor2: Any, ch
     assert again.published_at is not None and again.published_at > claim.first_published_at
     assert review["datePublished"] == first["datePublished"]
     assert review["dateModified"] == again.published_at.isoformat() != first["dateModified"]
+
+
+def test_the_feed_is_public_and_lists_withdrawn_reviews(
+    editor: Any, editor2: Any, checker: Any
+) -> None:
+    from django.utils import timezone
+
+    kept = _publish(editor, editor2, checker, summary="Wrong.")
+    taken_back = _publish(editor, editor2, checker, summary="Wrong too.")
+    before = timezone.now()
+    workflow.claim_reopen(claim_id=taken_back.pk, actor=editor, reason="New figures")
+    ClaimFactory()  # never published: never in the feed
+
+    anyone = APIClient()
+    feed = anyone.get("/api/v1/claimreviews/")
+    assert feed.status_code == 200
+    status = {
+        r["url"].rsplit("/fact-checks/", 1)[1]: r["creativeWorkStatus"]
+        for r in feed.json()["results"]
+    }
+    assert status == {f"{kept.pk}/": "Published", f"{taken_back.pk}/": "Withdrawn"}
+    since = anyone.get("/api/v1/claimreviews/", {"updated_since": before.isoformat()})
+    assert [r["creativeWorkStatus"] for r in since.json()["results"]] == ["Withdrawn"]
+    bad = anyone.get("/api/v1/claimreviews/", {"updated_since": "yesterday"})
+    assert bad.status_code == 400 and "updated_since" in bad.json()["error"]["fields"]
+    assert anyone.get(f"/api/v1/claims/{kept.pk}/claimreview/").status_code == 200
