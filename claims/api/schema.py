@@ -14,7 +14,7 @@ from claims.permissions import RULES, TOKEN_SCOPES, Action
 
 ERROR_TEXT = {
     "400": "Invalid input: `fields` names each invalid field (or cursor, ordering, If-Match).",
-    "401": "No credentials, or a token that is unknown or revoked.",
+    "401": "No credentials (where needed), or a token that is unknown or revoked.",
     "403": "The token's scope or the desk member's role does not allow this.",
     "404": "No such object (or not yours), an id out of range, or an unknown path.",
     "409": "The claim is not in a state this step applies to, or somebody changed it first.",
@@ -122,9 +122,10 @@ class FactcheckAutoSchema(AutoSchema):
 
     def _error_codes(self) -> list[str]:
         writes = self.method in {"POST", "PUT", "PATCH", "DELETE"}
-        codes = ["400"]
+        # A public operation still answers 401 to a bad or revoked token that is sent.
+        codes = ["400", "401"]
         if not self._is_public():
-            codes += ["401", "403"]
+            codes.append("403")
         if "{" in self.path:
             codes.append("404")
         if writes and ("/claims/" in self.path or "/sources/" in self.path):
