@@ -1,6 +1,6 @@
 """Domain errors raised by services. Every entry point maps them the same way:
 PermissionDenied -> 403, Conflict -> 409, RuleViolation -> 400, NotFound -> 404,
-Unavailable -> 503."""
+Unavailable -> 503, IdempotencyMismatch -> 422."""
 
 
 class DeskError(Exception):
@@ -29,6 +29,10 @@ class NotFound(DeskError):
 
 class InvalidInput(RuleViolation):
     """Input that cannot be loaded: empty, binary, too large, undecodable."""
+
+
+class IdempotencyMismatch(DeskError):
+    """An Idempotency-Key used again with a different request: never silently the first one."""
 
 
 class Unavailable(DeskError):

@@ -25,7 +25,8 @@ class Action(StrEnum):
     REQUEST_CHANGES = "request changes"
     PUBLISH = "publish"
     REOPEN = "reopen"
-    MANAGE_INTEGRATIONS = "manage integrations"  # API tokens, webhooks
+    MANAGE_INTEGRATIONS = "manage integrations"  # API tokens, every webhook subscription
+    MANAGE_WEBHOOKS = "manage webhooks"  # a token: its own subscriptions and their deliveries
     LINK = "link repeats"  # confirm or reject a repeat, apply an earlier verdict
     IMPORT_ARCHIVE = "import fact-checks"  # and set an archived fact-check's desk rating
     MANAGE_SCALE = "change the verdict scale"
@@ -48,6 +49,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PUBLISH: _EDITOR,
     Action.REOPEN: _EDITOR,
     Action.MANAGE_INTEGRATIONS: _EDITOR,
+    Action.MANAGE_WEBHOOKS: _EDITOR,
     Action.LINK: _EDITOR,
     Action.IMPORT_ARCHIVE: _EDITOR,
     Action.MANAGE_SCALE: _EDITOR,
@@ -60,6 +62,8 @@ RULES: dict[Action, frozenset[Role]] = {
 TOKEN_SCOPES: dict[str, frozenset[Action]] = {
     "read": frozenset({Action.VIEW}),
     "write": frozenset({Action.VIEW, Action.LOAD_ARTICLE}),
+    # An integration: what a write token does, and its own webhook subscriptions.
+    "webhooks": frozenset({Action.VIEW, Action.LOAD_ARTICLE, Action.MANAGE_WEBHOOKS}),
 }
 
 

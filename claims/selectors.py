@@ -4,6 +4,7 @@ ClaimReview JSON-LD. No writes here."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -191,21 +192,47 @@ def linked_automatically(claim: Claim) -> bool:
 # --- what leaves the desk -------------------------------------------------------------------
 
 
+def public_url(claim: Claim) -> str:
+    """Where the published fact-check is read (the ClaimReview `url`)."""
+    return settings.FACTCHECK_FACTCHECK_URL_TEMPLATE.format(id=claim.pk)
+
+
 def claim_payload(claim: Claim) -> dict[str, Any]:
-    """A claim as webhooks carry it."""
+    """A claim as webhooks carry it: the claim, its rating (slug and label), its article (with
+    the CMS's `external_id`), the public fact-check URL and, once published, the ClaimReview."""
+    rating = claim.rating if claim.rating_id else None
+    article = claim.article
+    published = claim.status == ClaimStatus.PUBLISHED
     return {
         "id": claim.pk,
         "article_id": claim.article_id,
         "text": claim.text,
         "status": claim.status,
-        "rating": claim.rating.label if claim.rating_id and claim.rating else None,
+        "rating": {"slug": rating.slug, "label": rating.label} if rating else None,
         "summary": claim.summary,
         "claim_reviewed": claim.claim_reviewed,
         "claimant": claim.claimant,
         "claimant_type": claim.claimant_type,
         "published_at": claim.published_at.isoformat() if claim.published_at else None,
         "version": claim.version,
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "external_id": article.external_id,
+        },
+        "public_url": public_url(claim),
+        "claim_review": claim_review(claim, rating_scale()) if published else None,
     }
+
+
+def json_ld_script(data: dict[str, Any]) -> str:
+    """JSON-LD safe to embed in HTML: `<`, `>` and `&` escaped, so a text containing
+    `</script>` cannot close the element (stored XSS in every page that embeds it)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return f'<script type="application/ld+json">{text}</script>'
 
 
 def rating_scale() -> dict[str, Any]:
@@ -220,6 +247,7 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
     rating = claim.rating
     review_rating: dict[str, Any] = {
         "@type": "Rating",
+        "name": rating.label if rating else "",
         "alternateName": rating.label if rating else "",
     }
     if rating is not None and rating.rating_value is not None:
@@ -237,13 +265,15 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
         item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
     if claim.article.published_at:
         item["datePublished"] = claim.article.published_at.date().isoformat()
-    template = settings.FACTCHECK_FACTCHECK_URL_TEMPLATE
+    first = claim.first_published_at or claim.published_at
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": template.format(id=claim.pk),
+        "url": public_url(claim),
         "claimReviewed": short,
-        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
+        # Fixed at the first publication; a correction (republication) is the dateModified.
+        "datePublished": first.date().isoformat() if first else None,
+        "dateModified": claim.published_at.isoformat() if claim.published_at else None,
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_NEWSROOM_NAME,
@@ -252,4 +282,20 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
         "reviewRating": review_rating,
         "itemReviewed": item,
         "reviewBody": claim.summary,
+        "creativeWorkStatus": "Published",
+    }
+
+
+def withdrawn_review(claim: Claim) -> dict[str, Any]:
+    """What the feed says of a review taken back for a correction (reopened): its url and
+    first date, marked Withdrawn, so an aggregator drops it rather than keeping the old one."""
+    first = claim.first_published_at
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": public_url(claim),
+        "claimReviewed": claim.claim_reviewed or claim.text[:75],
+        "datePublished": first.date().isoformat() if first else None,
+        "dateModified": claim.updated_at.isoformat(),
+        "creativeWorkStatus": "Withdrawn",
     }

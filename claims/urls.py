@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from claims.views import articles, claims, memory, people, queues, reports
+from claims import converters  # noqa: F401 (registers <pk:...>)
+from claims.views import articles, claims, memory, people, public, queues, reports
 
 app_name = "desk"
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("accounts/two-factor/verify/", people.two_factor_verify, name="two-factor-verify"),
     path("verdicts/", memory.past_verdicts, name="verdicts"),
     path("claims/<int:pk>/<slug:action>/", claims.claim_action, name="claim-action"),
+    path("fact-checks/<pk:pk>/", public.fact_check, name="fact-check"),
 ]

@@ -237,3 +237,75 @@ class SessionIdleTimeoutMiddleware:
             elif not isinstance(last_seen, int) or now - last_seen >= 60:
                 session[self.KEY] = now
         return self.get_response(request)
+
+
+API_PREFIX = "/api/"
+_REASONS = {
+    400: "bad_request",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+class ApiPathsMiddleware:
+    """Under /api/: a path without its trailing slash is served as the path with it (never a
+    redirect, which clients replay as GET and lose a POST), and every error response is JSON
+    in the API's one shape, including unknown paths, 405s and 500s that Django (not DRF)
+    answers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        self._add_slash(request)
+        response = self.get_response(request)
+        if response.status_code >= 400 and not _is_json(response):
+            return _as_json(response)
+        return response
+
+    @staticmethod
+    def _add_slash(request: HttpRequest) -> None:
+        from django.urls import Resolver404, resolve
+
+        path = request.path_info
+        if path.endswith("/"):
+            return
+        try:
+            resolve(path)
+            return
+        except Resolver404:
+            pass
+        try:
+            resolve(path + "/")
+        except Resolver404:
+            return  # unknown either way: the JSON 404 below
+        request.path_info = path + "/"
+        request.path = request.path + "/"
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return "json" in response.get("Content-Type", "")
+
+
+def _as_json(response: HttpResponse) -> HttpResponse:
+    status = response.status_code
+    code = _REASONS.get(status, "error")
+    messages = {
+        404: "There is no such resource. API paths look like /api/v1/claims/12/.",
+        405: "This method is not allowed here.",
+        500: "Something went wrong on our side; it has been logged.",
+    }
+    message = messages.get(status, response.reason_phrase or "Error")
+    new = JsonResponse(
+        {"error": {"status": status, "code": code, "message": message}}, status=status
+    )
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if header in response:
+            new[header] = response[header]
+    return new

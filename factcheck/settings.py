@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.middleware.ApiPathsMiddleware",
     "factcheck.middleware.HostileInputMiddleware",
     "factcheck.middleware.ContentSecurityPolicyMiddleware",
     "factcheck.middleware.DatabaseUnavailableMiddleware",
@@ -245,7 +246,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # API rate limits are counted where every process sees them: Redis when configured, else the
-# database (table `factcheck_throttle`, created by migration 0008). Redis down: the throttle
+# database (table `factcheck_throttle`, created by migration 0012). Redis down: the throttle
 # lets requests through and logs a warning on every miss (factcheck.cache), never silently.
 THROTTLE_CACHE_TABLE = "factcheck_throttle"
 CACHES["throttle"] = (
@@ -267,7 +268,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.FactcheckAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "claims.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -285,8 +286,25 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Push articles in, pull claims and published verdicts out, and receive webhooks. "
         "Authenticate with `Authorization: Bearer <token>` (tokens from an editor: "
-        "`manage.py create_api_token`)."
+        "`manage.py create_api_token`, scope `read`, `write` or `webhooks`); each operation "
+        "says which scopes (or desk roles, for a logged-in session) it accepts. Every error "
+        'is JSON: `{"error": {"status", "code", "message", "fields"?}}`. '
+        "Paths work with or without the trailing slash.\n\n"
+        "**Webhooks** follow Standard Webhooks (https://www.standardwebhooks.com/): a POST "
+        "with headers `webhook-id` (the event id, the same on every retry), "
+        "`webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 "
+        "of '<id>.<timestamp>.<body>'>`, keyed with the subscription's secret (`whsec_` + "
+        "base64; the key is the decoded bytes). Verify with any Standard Webhooks library, e.g. "
+        "`standardwebhooks.Webhook(secret).verify(body, headers)`. The body is "
+        "`{id, type, timestamp, data}`; types: `claim.published`, `claim.corrected` "
+        "(republished; also sent to `claim.published` subscribers), `claim.reopened` "
+        "(withdrawn), `article.extracted` (with counts), `webhook.delivery_failed`, "
+        "`webhook.ping`. A non-2xx answer is retried with exponential backoff; the delivery "
+        "log is at `/api/v1/webhooks/{id}/deliveries/`."
     ),
+    "PATH_CONVERTER_OVERRIDES": {
+        "pk": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}
+    },
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -21,6 +21,10 @@ _DOMAIN = {
     errors.NotFound: (status.HTTP_404_NOT_FOUND, "not_found"),
     errors.RuleViolation: (status.HTTP_400_BAD_REQUEST, "invalid"),
     errors.Unavailable: (status.HTTP_503_SERVICE_UNAVAILABLE, "unavailable"),
+    errors.IdempotencyMismatch: (
+        status.HTTP_422_UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    ),
 }
 
 

@@ -247,6 +247,7 @@ class ArticleOut(serializers.ModelSerializer):
             "outlet",
             "author",
             "url",
+            "external_id",
             "published_at",
             "content_type",
             "extraction_status",

@@ -25,6 +25,8 @@ class Article(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=2000, blank=True)
+    # The CMS's own id for the story, sent on push and echoed in webhooks; filterable.
+    external_id = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The text as received (for HTML input: the text extracted from it once, at load time).
     # Never rewritten: claim offsets index into it.
@@ -35,6 +37,8 @@ class Article(models.Model):
     # sha256 of the normalised body: a second load of the same article is recognised.
     content_hash = models.CharField(max_length=64, unique=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # SHA-256 of the request stored under the key: the key again with another request is a 422.
+    request_hash = models.CharField(max_length=64, blank=True)
     extraction_status = models.CharField(
         max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
     )
@@ -50,7 +54,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["extraction_status"], name="article_extraction_status")]
+        indexes = [
+            models.Index(fields=["extraction_status"], name="article_extraction_status"),
+            models.Index(fields=["external_id"], name="article_external_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"
@@ -170,6 +177,9 @@ class Claim(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The first publication: ClaimReview's datePublished, kept through corrections (a reopen
+    # clears published_at; the next publish is the dateModified).
+    first_published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -9,6 +9,7 @@ from django.db import models
 class TokenScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Read and write"
+    WEBHOOKS = "webhooks", "Read, write and manage its own webhooks"
 
 
 class ApiToken(models.Model):
@@ -36,8 +37,11 @@ class ApiToken(models.Model):
 
 class WebhookEvent(models.TextChoices):
     CLAIM_PUBLISHED = "claim.published", "Claim published"
-    CLAIM_REOPENED = "claim.reopened", "Claim reopened"
+    CLAIM_CORRECTED = "claim.corrected", "Claim republished after a correction"
+    CLAIM_REOPENED = "claim.reopened", "Claim withdrawn (reopened)"
     ARTICLE_EXTRACTED = "article.extracted", "Article extracted"
+    DELIVERY_FAILED = "webhook.delivery_failed", "A delivery failed for good"
+    PING = "webhook.ping", "Test ping"
 
 
 class WebhookSubscription(models.Model):
@@ -50,7 +54,16 @@ class WebhookSubscription(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The integration token that made it and manages it; null for subscriptions editors made.
+    token = models.ForeignKey(
+        ApiToken,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="webhook_subscriptions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -33,6 +33,8 @@ def article_load(
     url: str = "",
     published_at: datetime | None = None,
     idempotency_key: str | None = None,
+    external_id: str = "",
+    request_hash: str = "",
 ) -> tuple[Article, bool]:
     """Store an article and queue its extraction; the same content (or key) again returns the
     existing article and creates nothing. `loaded_by` None means a trusted local command."""
@@ -41,6 +43,7 @@ def article_load(
     digest = content_hash(text.body)
     existing = _existing_article(digest, idempotency_key)
     if existing is not None:
+        _same_request(existing, idempotency_key, request_hash)
         return _repeat(existing), False
     try:
         with transaction.atomic():
@@ -49,12 +52,14 @@ def article_load(
                 outlet=outlet[:200],
                 author=author[:300],
                 url=url,
+                external_id=external_id[:200],
                 published_at=published_at,
                 body=text.body,
                 raw=text.raw,
                 content_type=text.content_type,
                 content_hash=digest,
                 idempotency_key=idempotency_key or None,
+                request_hash=request_hash if idempotency_key else "",
                 loaded_by=audit.person(loaded_by),
             )
             audit.log(
@@ -68,17 +73,39 @@ def article_load(
         existing = _existing_article(digest, idempotency_key)
         if existing is None:
             raise
+        _same_request(existing, idempotency_key, request_hash)
         return existing, False
     _queue_extraction(article.pk)
     return article, True
 
 
-def article_for_key(*, idempotency_key: str, loaded_by: Any) -> Article | None:
+def article_for_key(
+    *, idempotency_key: str, loaded_by: Any, request_hash: str = ""
+) -> Article | None:
     """The article a client already pushed under this Idempotency-Key, if any (a repeated
-    request answers with it, and queues its extraction if the first try found the queue down)."""
+    request answers with it, and queues its extraction if the first try found the queue down);
+    the key with a different request is refused (Stripe's rule), never answered with the first."""
     require(loaded_by, Action.LOAD_ARTICLE)
     article = Article.objects.filter(idempotency_key=idempotency_key).first()
-    return _repeat(article) if article is not None else None
+    if article is None:
+        return None
+    _same_request(article, idempotency_key, request_hash)
+    return _repeat(article)
+
+
+def _same_request(article: Article, idempotency_key: str | None, request_hash: str) -> None:
+    # Articles stored before request hashes were kept have none: they answer as before.
+    if (
+        idempotency_key
+        and article.idempotency_key == idempotency_key
+        and article.request_hash
+        and request_hash
+        and article.request_hash != request_hash
+    ):
+        raise errors.IdempotencyMismatch(
+            f"Idempotency-Key {idempotency_key!r} was used for a different request (article "
+            f"{article.pk}). Use a new key for a new request, or send the first one unchanged."
+        )
 
 
 def _repeat(article: Article) -> Article:

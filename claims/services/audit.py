@@ -162,7 +162,10 @@ def log(
         return event
     name = actor.get_username() if actor is not None else "Factcheck"
     if effect.webhook and _reaches_cms(action, claim):
-        delivery.record(effect.webhook, _webhook_data(action, claim, event.article, after))
+        webhook = effect.webhook
+        if action == "claim.published" and _published_before(claim, event):
+            webhook = "claim.corrected"  # a republication after a reopen: a correction
+        delivery.record(webhook, _webhook_data(action, claim, event.article, after))
     if effect.notify is not None and effect.message is not None and claim is not None:
         told: set[Any] = set()
         for user in effect.notify(claim, actor, before, after):
@@ -172,6 +175,15 @@ def log(
             text = effect.message(claim, name, {**after, "notified": user.get_username()})
             notify(user, claim, text)
     return event
+
+
+def _published_before(claim: Claim | None, event: Event) -> bool:
+    return (
+        claim is not None
+        and Event.objects.filter(claim=claim, action="claim.published")
+        .exclude(pk=event.pk)
+        .exists()
+    )
 
 
 def _reaches_cms(action: str, claim: Claim | None) -> bool:
@@ -190,7 +202,15 @@ def _webhook_data(
         return data
     assert article is not None
     counts = {k: v for k, v in after.items() if k not in ("model_version", "api_client")}
-    return {"article": {"id": article.pk, "title": article.title, "url": article.url, **counts}}
+    return {
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "external_id": article.external_id,
+            **counts,
+        }
+    }
 
 
 def notify(user: Any, claim: Claim, message: str) -> None:

@@ -292,11 +292,13 @@ def claim_apply_verdict(*, claim_id: int, actor: Any, expected_version: int | No
         "verdict_by": audit.person(actor),
     }
     if publish:
+        now = timezone.now()
         changes.update(
             status=ClaimStatus.PUBLISHED,
             submitted_by=audit.person(actor),
             published_by=audit.person(actor),
-            published_at=timezone.now(),
+            published_at=now,
+            first_published_at=claim.first_published_at or now,
         )
     else:
         changes["status"] = ClaimStatus.CHECKING

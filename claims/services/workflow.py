@@ -234,6 +234,7 @@ def claim_publish(*, claim_id: int, actor: Any, expected_version: int | None = N
         status=publish.to_status,
         published_by=actor,
         published_at=now,
+        first_published_at=claim.first_published_at or now,
     )
     after = {**audit.claim_snapshot(claim), "published_at": now.isoformat()}
     audit.log("claim.published", actor=actor, claim=claim, before=before, after=after)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -45,18 +46,49 @@ def lease() -> timedelta:
     return timedelta(seconds=float(settings.FACTCHECK_WEBHOOK_TIMEOUT) + 60)
 
 
-def record(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """A delivery for every active subscription to `event`, handed to a worker on commit.
-    Called only by claims.services.audit, in the transaction of the action it reports."""
-    payload = {"event": event, "created_at": timezone.now().isoformat(), "data": data}
+# A subscription to the key also receives these events (a correction is a publication too).
+ALSO_SENT_TO: dict[str, set[str]] = {"claim.corrected": {"claim.published"}}
+
+
+def subscribed(subscription: WebhookSubscription, event: str) -> bool:
+    return bool({event, *ALSO_SENT_TO.get(event, set())} & set(subscription.events))
+
+
+def record(
+    event: str, data: dict[str, Any], *, to: list[WebhookSubscription] | None = None
+) -> list[WebhookDelivery]:
+    """A delivery for every active subscription to `event` (or to the subscriptions `to`),
+    handed to a worker on commit. Called by claims.services (audit, and the test ping), in the
+    transaction of the action it reports."""
+    payload = {
+        # The event's id: the `webhook-id` of every delivery of it, retries and redeliveries
+        # included, so receivers can drop duplicates.
+        "id": new_event_id(),
+        "type": event,
+        "event": event,  # the name before Standard Webhooks; kept for existing receivers
+        "timestamp": timezone.now().isoformat(),
+        "data": data,
+    }
     deliveries = [
         WebhookDelivery.objects.create(subscription=subscription, event=event, payload=payload)
-        for subscription in WebhookSubscription.objects.filter(is_active=True)
-        if event in subscription.events
+        for subscription in (
+            to if to is not None else WebhookSubscription.objects.filter(is_active=True)
+        )
+        if to is not None or subscribed(subscription, event)
     ]
     for delivery in deliveries:
         transaction.on_commit(partial(hand_to_worker, delivery.pk))
     return deliveries
+
+
+def new_event_id() -> str:
+    return "evt_" + uuid.uuid4().hex
+
+
+def message_id(delivery: WebhookDelivery) -> str:
+    """The delivery's `webhook-id`: its event's id (deliveries recorded before event ids were
+    stored fall back to one derived from the delivery)."""
+    return str(delivery.payload.get("id") or f"msg_{delivery.pk}")
 
 
 def hand_to_worker(delivery_id: int) -> None:
@@ -113,7 +145,7 @@ def attempt_delivery(delivery_id: int, *, now: datetime | None = None) -> Webhoo
     subscription = delivery.subscription
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     headers = signing.headers(
-        secret=subscription.secret, body=body, event=delivery.event, delivery_id=delivery.pk
+        secret=subscription.secret, body=body, msg_id=message_id(delivery), event=delivery.event
     )
     status_code: int | None = None
     try:
@@ -142,4 +174,30 @@ def attempt_delivery(delivery_id: int, *, now: datetime | None = None) -> Webhoo
     ).update(**outcome)
     delivery.refresh_from_db()
     delivery.claimed = True  # type: ignore[attr-defined]
+    if delivery.status == DeliveryStatus.FAILED and delivery.event != DELIVERY_FAILED:
+        record_failure(delivery)
     return delivery
+
+
+DELIVERY_FAILED = "webhook.delivery_failed"
+
+
+def record_failure(failed: WebhookDelivery) -> None:
+    """Tell the subscriptions that asked for it (never a failure about a failure, so a dead
+    endpoint cannot start a loop) that a delivery was given up."""
+    with transaction.atomic():
+        record(
+            DELIVERY_FAILED,
+            {
+                "delivery": {
+                    "id": failed.pk,
+                    "event_id": message_id(failed),
+                    "event": failed.event,
+                    "subscription_id": failed.subscription_id,
+                    "url": failed.subscription.url,
+                    "attempts": failed.attempts,
+                    "last_status_code": failed.last_status_code,
+                    "last_error": failed.last_error,
+                }
+            },
+        )

@@ -36,6 +36,7 @@ def clients(editor: Any, editor2: Any, checker: Any, viewer: Any) -> dict[str, A
         "viewer": _session(viewer),
         "read_token": _token("read"),
         "write_token": _token("write"),
+        "webhooks_token": _token("webhooks"),
         "revoked_token": _token("write", revoked=True),
         "anonymous": APIClient(),
     }

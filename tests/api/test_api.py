@@ -64,6 +64,8 @@ def test_push_article_then_watch_its_claims(
 
 
 def test_same_article_twice_or_same_key_returns_the_first(writer: APIClient) -> None:
+    """The same text again, or the same key with the same request: the first article. The
+    same key with a different request is refused (422), never silently the first one."""
     first = writer.post("/api/v1/articles/", {"body": BODY}, format="json")
     again = writer.post("/api/v1/articles/", {"body": "  " + BODY.upper()}, format="json")
     assert (first.status_code, again.status_code) == (201, 200)
@@ -72,13 +74,17 @@ def test_same_article_twice_or_same_key_returns_the_first(writer: APIClient) -> 
         "/api/v1/articles/", {"body": BODY + " Update."}, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
     )
     repeat = writer.post(
+        "/api/v1/articles/", {"body": BODY + " Update."}, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    other = writer.post(
         "/api/v1/articles/",
         {"body": "Something else entirely, with words."},
         format="json",
         HTTP_IDEMPOTENCY_KEY="k-1",
     )
-    assert (keyed.status_code, repeat.status_code) == (201, 200)
+    assert (keyed.status_code, repeat.status_code, other.status_code) == (201, 200, 422)
     assert repeat.json()["id"] == keyed.json()["id"]
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
     assert Article.objects.count() == 2
 
 
@@ -306,6 +312,7 @@ def test_claimreview_json_ld(editor: Any, editor2: Any, checker: Any, settings: 
         "ratingValue": 2,
         "bestRating": 6,
         "worstRating": 1,
+        "name": "Mostly false",
         "alternateName": "Mostly false",
     }
     assert data["itemReviewed"]["author"]["name"] == "Maria Okafor"

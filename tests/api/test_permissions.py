@@ -16,6 +16,7 @@ PERSONAS = [
     "viewer",
     "read_token",
     "write_token",
+    "webhooks_token",
     "revoked_token",
     "anonymous",
 ]
@@ -63,35 +64,35 @@ def _article_body() -> dict[str, Any]:
 
 ENDPOINTS: dict[str, tuple[set[str], Setup]] = {
     "articles list": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", "/api/v1/articles/", {}),
     ),
     "article create": (
-        {"editor", "checker", "write_token"},
+        {"editor", "checker", "write_token", "webhooks_token"},
         lambda: ("post", "/api/v1/articles/", _article_body()),
     ),
     "article detail": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", f"/api/v1/articles/{ClaimFactory().article_id}/", {}),
     ),
     "claims list": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", "/api/v1/claims/?status=detected", {}),
     ),
     "claim detail": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", f"/api/v1/claims/{ClaimFactory().pk}/", {}),
     ),
     "claimreview": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", f"/api/v1/claims/{_published().pk}/claimreview/", {}),
     ),
     "claimreview feed": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", "/api/v1/claimreviews/", {}),
     ),
     "ratings": (
-        {"editor", "checker", "viewer", "read_token", "write_token"},
+        {"editor", "checker", "viewer", "read_token", "write_token", "webhooks_token"},
         lambda: ("get", "/api/v1/ratings/", {}),
     ),
     "dismiss": ({"editor"}, lambda: ("post", f"/api/v1/claims/{ClaimFactory().pk}/dismiss/", {})),
@@ -144,9 +145,9 @@ ENDPOINTS: dict[str, tuple[set[str], Setup]] = {
         {"editor", "checker"},
         lambda: ("post", f"/api/v1/claims/{ClaimFactory().pk}/comments/", {"body": "Look at this"}),
     ),
-    "webhooks list": ({"editor"}, lambda: ("get", "/api/v1/webhooks/", {})),
+    "webhooks list": ({"editor", "webhooks_token"}, lambda: ("get", "/api/v1/webhooks/", {})),
     "webhook subscribe": (
-        {"editor"},
+        {"editor", "webhooks_token"},
         lambda: (
             "post",
             "/api/v1/webhooks/",
@@ -154,6 +155,10 @@ ENDPOINTS: dict[str, tuple[set[str], Setup]] = {
         ),
     ),
 }
+
+
+# Published verdicts are public: anyone may read them (a bad token is still a 401).
+PUBLIC = {"claimreview", "claimreview feed"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -165,7 +170,9 @@ def test_permission_matrix(
     method, url, data = setup()
     client = clients[persona]
     response = getattr(client, method)(url, data, format="json")
-    if persona in {"anonymous", "revoked_token"}:
+    if persona == "anonymous" and endpoint in PUBLIC:
+        assert response.status_code == 200, response.content
+    elif persona in {"anonymous", "revoked_token"}:
         assert response.status_code == 401, response.content
         assert response.json()["error"]["status"] == 401
     elif persona in allowed:

@@ -1,6 +1,7 @@
 """Webhooks delivered to a real receiver on 127.0.0.1, and outbound requests refused before
 any connection when they point into private or loopback networks."""
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 import urllib3
 from django.utils import timezone
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from claims import errors, fetch
 from claims.models import DeliveryStatus, WebhookDelivery
@@ -19,11 +22,20 @@ from claims.webhooks import delivery as webhook_delivery
 from claims.webhooks import signing
 from tests.factories import ClaimFactory, SourceFactory, rating
 
-SECRET = "receiver-secret-for-tests"
+SECRET = signing.new_secret()
+
+
+def verified(body: bytes, headers: dict[str, str]) -> bool:
+    """The receiver's check, with the standardwebhooks package (not Factcheck's own code)."""
+    try:
+        Webhook(SECRET).verify(body, headers)
+    except WebhookVerificationError:
+        return False
+    return True
 
 
 class Receiver:
-    """A CMS endpoint: verifies the signature as the README tells receivers to."""
+    """A CMS endpoint: verifies the signature with the Standard Webhooks library."""
 
     def __init__(self, status: int = 200) -> None:
         self.status = status
@@ -33,15 +45,12 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                headers = dict(self.headers.items())
                 receiver.received.append(
                     {
                         "body": body,
-                        "valid": signing.verify(
-                            SECRET,
-                            self.headers[signing.TIMESTAMP_HEADER],
-                            body,
-                            self.headers[signing.SIGNATURE_HEADER],
-                        ),
+                        "headers": {k.lower(): v for k, v in headers.items()},
+                        "valid": verified(body, headers),
                         "event": self.headers[signing.EVENT_HEADER],
                     }
                 )
@@ -69,9 +78,9 @@ def receiver(settings: Any) -> Iterator[Receiver]:
     server.stop()
 
 
-def _publish(editor: Any, editor2: Any, checker: Any) -> Any:
+def _publish(editor: Any, editor2: Any, checker: Any, external_id: str = "") -> Any:
     claim = workflow.claim_start_checking(
-        claim_id=ClaimFactory().pk, actor=editor, assignee=checker
+        claim_id=ClaimFactory(article__external_id=external_id).pk, actor=editor, assignee=checker
     )
     SourceFactory(claim=claim)
     workflow.claim_set_verdict(
@@ -92,13 +101,22 @@ def test_signed_webhook_reaches_a_real_receiver_on_publish(
         url=receiver.url, events=["claim.published"], actor=editor, secret=SECRET
     )
     with django_capture_on_commit_callbacks(execute=True):
-        claim = _publish(editor, editor2, checker)
+        claim = _publish(editor, editor2, checker, external_id="cms-story-7")
     assert len(receiver.received) == 1
     message = receiver.received[0]
     assert message["valid"], "the receiver could not verify the signature"
     assert message["event"] == "claim.published"
-    assert b'"rating":"True"' in message["body"]
-    assert f'"id":{claim.pk}'.encode() in message["body"]
+    payload = json.loads(message["body"])
+    assert message["headers"]["webhook-id"] == payload["id"] and payload["id"].startswith("evt_")
+    assert payload["type"] == "claim.published"
+    data = payload["data"]["claim"]
+    assert data["id"] == claim.pk
+    assert data["rating"] == {"slug": "true", "label": "True"}
+    assert data["article"]["url"] == claim.article.url
+    assert data["article"]["external_id"] == "cms-story-7"
+    assert data["public_url"].endswith(f"/fact-checks/{claim.pk}/")
+    assert data["claim_review"]["@type"] == "ClaimReview"
+    assert data["claim_review"]["reviewRating"]["alternateName"] == "True"
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
         DeliveryStatus.SUCCEEDED,
@@ -111,13 +129,50 @@ def test_tampered_or_stale_signatures_do_not_verify() -> None:
     body = b'{"event":"claim.published"}'
     import time
 
-    now = str(int(time.time()))
-    good = signing.sign(SECRET, now, body)
-    assert signing.verify(SECRET, now, body, good)
-    assert not signing.verify(SECRET, now, body + b" ", good)
-    assert not signing.verify("other", now, body, good)
-    old = str(int(time.time()) - 3600)
-    assert not signing.verify(SECRET, old, body, signing.sign(SECRET, old, body))
+    now = int(time.time())
+    good = signing.headers(secret=SECRET, body=body, msg_id="evt_1", event="x", now=now)
+    assert verified(body, good) and signing.verify(SECRET, body, good)
+    assert not verified(body + b" ", good)
+    assert not verified(body, {**good, "webhook-id": "evt_2"})  # the id is signed too
+    assert not signing.verify(signing.new_secret(), body, good)
+    old = signing.headers(secret=SECRET, body=body, msg_id="evt_1", event="x", now=now - 3600)
+    assert not verified(body, old)
+
+
+def test_secrets_follow_the_standard(editor: Any, settings: Any) -> None:
+    settings.FACTCHECK_ALLOW_PRIVATE_URLS = True
+    _, made = integrations.webhook_subscribe(
+        url="http://127.0.0.1:9/x", events=["claim.published"], actor=editor
+    )
+    assert made.startswith("whsec_") and signing.is_valid_secret(made)
+    Webhook(made)  # the library accepts it
+    with pytest.raises(errors.RuleViolation, match="whsec_"):
+        integrations.webhook_subscribe(
+            url="http://127.0.0.1:9/x", events=["claim.published"], actor=editor, secret="hunter2"
+        )
+
+
+def test_the_webhook_id_is_stable_across_retries_and_redelivery(
+    settings: Any, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.FACTCHECK_ALLOW_PRIVATE_URLS = True
+    server = Receiver(status=500)
+    try:
+        integrations.webhook_subscribe(
+            url=server.url, events=["article.extracted"], actor=editor, secret=SECRET
+        )
+        webhook_delivery.record("article.extracted", {"article": {"id": 1}})
+        delivery = WebhookDelivery.objects.get()
+        webhook_delivery.attempt_delivery(delivery.pk)
+        webhook_delivery.attempt_delivery(delivery.pk, now=timezone.now() + timedelta(hours=1))
+        server.status = 200
+        with django_capture_on_commit_callbacks(execute=True):
+            integrations.webhook_redeliver(delivery_id=delivery.pk, actor=editor)
+        ids = {m["headers"]["webhook-id"] for m in server.received}
+        assert len(server.received) == 3 and ids == {delivery.payload["id"]}
+        assert all(m["valid"] for m in server.received)
+    finally:
+        server.stop()
 
 
 def test_receiver_down_retries_with_backoff_then_fails_then_redelivers(

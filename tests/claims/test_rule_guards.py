@@ -40,11 +40,11 @@ def test_checking_starts_only_with_an_assignee_who_can_check(
 def test_the_signature_binds_the_timestamp() -> None:
     """A receiver that checks freshness must not accept an old body under a new timestamp."""
     body = b'{"event":"claim.published"}'
-    now = str(int(time.time()))
-    earlier = str(int(time.time()) - 60)  # both fresh
-    signature = signing.sign("secret", earlier, body)
-    assert signing.verify("secret", earlier, body, signature)
-    assert not signing.verify("secret", now, body, signature)
+    secret = signing.new_secret()
+    earlier = int(time.time()) - 60  # both fresh
+    signed = signing.headers(secret=secret, body=body, msg_id="evt_1", event="x", now=earlier)
+    assert signing.verify(secret, body, signed)
+    assert not signing.verify(secret, body, {**signed, "webhook-timestamp": str(int(time.time()))})
 
 
 def test_only_editors_remove_webhooks(

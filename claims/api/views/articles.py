@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +34,13 @@ class ArticleIn(serializers.Serializer):
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     author = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    external_id = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The CMS's own id for the story; echoed in webhooks, filterable.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs["body"].strip() and not attrs["url"]:
@@ -39,23 +48,69 @@ class ArticleIn(serializers.Serializer):
         return attrs
 
 
+DUPLICATE_HEADER = "Factcheck-Duplicate"
+DUPLICATE_REASONS = ["idempotency-key", "content"]
+
+
+def request_hash(values: dict[str, Any]) -> str:
+    """The push as stored under its Idempotency-Key: the validated fields, canonically."""
+    canonical = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class ArticleListCreateApi(DeskApi):
+    cursor_paged = True  # the schema lists `cursor` and `page_size`
     actions = {"GET": Action.VIEW, "POST": Action.LOAD_ARTICLE}
 
     @extend_schema(
         responses=out.page_of("ArticlePage", out.ArticleOut(many=True)),
         operation_id="articles_list",
+        parameters=[
+            OpenApiParameter("external_id", str, description="Only the CMS story with this id")
+        ],
     )
     def get(self, request: Request) -> Response:
         articles = Article.objects.annotate(claim_count=Count("claims")).defer("body", "raw")
+        external_id = request.query_params.get("external_id")
+        if external_id is not None:
+            articles = articles.filter(external_id=external_id)
         paginator = Cursor()
         page = paginator.paginate_queryset(articles, request, view=self)
         return paginator.get_paginated_response(out.ArticleOut(page, many=True).data)
 
     @extend_schema(
         request=ArticleIn,
-        responses={201: out.ArticleDetailOut, 200: out.ArticleDetailOut},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        responses={
+            201: out.ArticleDetailOut,
+            200: OpenApiResponse(
+                out.ArticleDetailOut,
+                description=(
+                    "Nothing stored: the article this request had already stored (the same "
+                    "Idempotency-Key and request), or the article with the same text. The "
+                    "existing article is returned unchanged (new metadata is not applied), and "
+                    f"`{DUPLICATE_HEADER}` says why: `idempotency-key` or `content`."
+                ),
+            ),
+        },
+        parameters=[
+            OpenApiParameter(
+                DUPLICATE_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                enum=DUPLICATE_REASONS,
+                response=[200],
+                description="Why nothing was stored",
+            ),
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Retries with the same key and the same body return the first result; the "
+                    "same key with a different body is a 422."
+                ),
+            ),
+        ],
     )
     def post(self, request: Request) -> Response:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -67,10 +122,13 @@ class ArticleListCreateApi(DeskApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+        digest = request_hash(values)
         if key:
-            existing = article_service.article_for_key(idempotency_key=key, loaded_by=request.user)
+            existing = article_service.article_for_key(
+                idempotency_key=key, loaded_by=request.user, request_hash=digest
+            )
             if existing is not None:
-                return self._respond(existing, created=False)
+                return self._respond(existing, created=False, reason="idempotency-key")
         if values["body"].strip():
             text = article_text_from_string(values["body"])
         else:
@@ -84,15 +142,20 @@ class ArticleListCreateApi(DeskApi):
             url=values["url"],
             published_at=values["published_at"],
             idempotency_key=key,
+            external_id=values["external_id"],
+            request_hash=digest,
         )
-        return self._respond(article, created=created)
+        reason = "idempotency-key" if key and article.idempotency_key == key else "content"
+        return self._respond(article, created=created, reason=reason)
 
-    def _respond(self, article: Article, *, created: bool) -> Response:
+    def _respond(self, article: Article, *, created: bool, reason: str = "") -> Response:
         article = Article.objects.prefetch_related(
             Prefetch("claims", queryset=claim_queryset())
         ).get(pk=article.pk)
         response = Response(out.ArticleDetailOut(article).data, status=201 if created else 200)
         response["Location"] = f"/api/v1/articles/{article.pk}/"
+        if not created:
+            response[DUPLICATE_HEADER] = reason
         return response
 
 

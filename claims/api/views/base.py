@@ -52,6 +52,8 @@ class DeskApi(APIView):
     permission_classes = [DeskPermission]
     # The desk action each HTTP method needs (claims.permissions decides who may).
     actions: dict[str, Action] = {"GET": Action.VIEW}
+    # A cursor-paged list (GET): the schema documents `cursor` and `page_size`.
+    cursor_paged: ClassVar[bool] = False
 
 
 class Cursor(CursorPagination):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,29 +21,63 @@ from claims.models import (
 
 
 class ClaimReviewApi(DeskApi):
-    @extend_schema(responses={200: dict})
+    """A published verdict's ClaimReview; public, as the verdict is."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/ld+json"): dict})
     def get(self, request: Request, pk: int) -> Response:
         claim = get_object_or_404(
             Claim.objects.select_related("rating", "article"), pk=pk, status=ClaimStatus.PUBLISHED
         )
-        response = Response(selectors.claim_review(claim, selectors.rating_scale()))
-        response["Content-Type"] = "application/ld+json"
-        return response
+        return Response(
+            selectors.claim_review(claim, selectors.rating_scale()),
+            content_type="application/ld+json",
+        )
 
 
 class ClaimReviewFeedApi(DeskApi):
-    """Every published ClaimReview, newest first, for aggregators."""
+    """Every ClaimReview ever published, most recently changed first, for aggregators; public.
+    A review reopened for a correction stays listed with `creativeWorkStatus: Withdrawn`
+    until it is published again. `updated_since` (ISO 8601) lists only what changed since."""
+
+    permission_classes = [AllowAny]
+
+    cursor_paged = True  # the schema lists `cursor` and `page_size`
 
     @extend_schema(
         responses=out.page_of(
             "ClaimReviewPage", serializers.ListField(child=serializers.DictField())
         ),
         operation_id="claimreviews_list",
+        parameters=[OpenApiParameter("updated_since", OpenApiTypes.DATETIME)],
     )
     def get(self, request: Request) -> Response:
-        claims = Claim.objects.published().select_related("rating", "article")
+        claims = (
+            Claim.objects.filter(first_published_at__isnull=False)
+            .select_related("rating", "article")
+            .defer("embedding")
+        )
+        since = request.query_params.get("updated_since")
+        if since is not None:
+            try:
+                moment = parse_datetime(since) if since else None
+            except ValueError:  # the shape of a date-time, but no such moment
+                moment = None
+            if moment is None:
+                raise serializers.ValidationError(
+                    {"updated_since": ["Use an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z."]}
+                )
+            claims = claims.filter(updated_at__gte=moment)
         paginator = Cursor()
-        paginator.ordering = "-published_at"
+        paginator.ordering = ("-updated_at", "-id")  # type: ignore[assignment]
         page = paginator.paginate_queryset(claims, request, view=self) or []
         scale = selectors.rating_scale()
-        return paginator.get_paginated_response([selectors.claim_review(c, scale) for c in page])
+        return paginator.get_paginated_response(
+            [
+                selectors.claim_review(c, scale)
+                if c.status == ClaimStatus.PUBLISHED
+                else selectors.withdrawn_review(c)
+                for c in page
+            ]
+        )

@@ -33,6 +33,8 @@ from claims.workflow import STEPS, step
 
 
 class ClaimListApi(DeskApi):
+    cursor_paged = True  # the schema lists `cursor` and `page_size`
+
     @extend_schema(
         responses=out.page_of("ClaimPage", out.ClaimListOut(many=True)),
         operation_id="claims_list",

@@ -9,11 +9,11 @@ from claims.services import integrations
 
 
 class Command(BaseCommand):
-    help = "Create an API token (read or write scope); prints the token alone on its last line."
+    help = "Create an API token (read, write or webhooks scope); prints it alone on its last line."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help="which client uses it, e.g. 'cms'")
-        parser.add_argument("--scope", choices=["read", "write"], default="read")
+        parser.add_argument("--scope", choices=["read", "write", "webhooks"], default="read")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

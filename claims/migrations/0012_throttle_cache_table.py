@@ -20,5 +20,5 @@ def drop_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0007_claimant_type")]
+    dependencies = [("claims", "0011_claim_first_published_at")]
     operations = [migrations.RunPython(create_table, drop_table)]
