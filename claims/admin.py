@@ -30,7 +30,7 @@ from claims.models import (
 from claims.permissions import Action, can
 from claims.services import archive as archive_service
 from claims.services import articles as article_service
-from claims.services import integrations, research, workflow
+from claims.services import editing, integrations, research, workflow
 from claims.workflow import STEPS, Step
 
 
@@ -250,6 +250,7 @@ ADMIN_CALLS: dict[str, Callable[[int, Any], Any]] = {
     "start-checking": lambda pk, user: workflow.claim_start_checking(claim_id=pk, actor=user),
     "submit": lambda pk, user: workflow.claim_submit(claim_id=pk, actor=user),
     "publish": lambda pk, user: workflow.claim_publish(claim_id=pk, actor=user),
+    "restore": lambda pk, user: editing.claim_restore(claim_id=pk, actor=user),
 }
 assert set(ADMIN_CALLS) == {s.name for s in STEPS if s.admin}, "one admin action per step"
 for _step in STEPS:
