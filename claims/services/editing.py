@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db import transaction
 
-from claims import errors
-from claims.models import Article, Claim, ClaimantType, ClaimKind, ClaimStatus, Comment, Event
+from claims import errors, selectors
+from claims.models import Article, Claim, ClaimantType, ClaimKind, ClaimStatus, Comment
 from claims.permissions import Action, require
 from claims.services import audit, guards
 from claims.services.workflow import add_author
@@ -463,20 +463,6 @@ def claim_unmark_duplicate(
     return claim
 
 
-def dismiss_reason(claim: Claim) -> str:
-    """Why the claim was last dismissed, as the editor said (or '')."""
-    event = (
-        Event.objects.filter(claim=claim, action__in=("claim.dismissed", "claim.merged_into"))
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if event is None:
-        return ""
-    if event.action == "claim.merged_into":
-        return f"merged into claim {event.after.get('into_claim')}"
-    return str(event.after.get("reason", ""))
-
-
 @transaction.atomic
 def claim_restore(
     *, claim_id: int, actor: Any, reason: str = "", expected_version: int | None = None
@@ -487,7 +473,7 @@ def claim_restore(
     claim = guards.open_claim(
         restore, claim_id=claim_id, actor=actor, expected_version=expected_version
     )
-    before = {**audit.claim_snapshot(claim), "dismiss_reason": dismiss_reason(claim)}
+    before = {**audit.claim_snapshot(claim), "dismiss_reason": selectors.dismiss_reason(claim)}
     claim = guards.write(claim, status_from=restore.from_statuses, status=restore.to_status)
     after = audit.claim_snapshot(claim)
     if reason.strip():

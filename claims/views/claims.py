@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from claims import errors, selectors
 from claims.models import (
     Claim,
+    ClaimantType,
+    ClaimKind,
     Event,
     Rating,
     SourceStance,
@@ -46,6 +48,17 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
         # The buttons: one per step of claims.workflow that this user may take now.
         "can": available(request.user, claim),
+        "kinds": ClaimKind.choices,
+        "claimant_types": ClaimantType.choices,
+        "quantities_text": "\n".join(
+            " | ".join(
+                "" if q.get(k) is None else str(q.get(k))
+                for k in ("text", "value", "unit", "bound")
+            ).rstrip(" |")
+            for q in claim.quantities or []
+        ),
+        "dismiss_reason": selectors.dismiss_reason(claim) if claim.status == "dismissed" else "",
+        "next_claim": selectors.next_claim(claim),
         **extra,
     }
 
