@@ -161,6 +161,11 @@ class CommentInline(admin.TabularInline):
         return bool(obj is not None and can(request.user, Action.COMMENT))
 
 
+# Corrections through the same service as the dashboard and the API (editors, or the assigned
+# fact-checker; audited and versioned); every other field of a claim is read-only here.
+CLAIM_CORRECTIONS = ("kind", "claimant", "claimant_type", "claim_reviewed")
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     list_display = (
@@ -179,30 +184,12 @@ class ClaimAdmin(admin.ModelAdmin):
     ordering = ("-score",)
     inlines = [SourceInline, CommentInline, EventInline]
     actions = [s.key for s in STEPS if s.admin]
-    readonly_fields = (
-        "article",
-        "start",
-        "end",
-        "text",
-        "kind",
-        "score",
-        "model_version",
-        "quantities",
-        "claimant",
-        "entities",
-        "status",
-        "assignee",
-        "rating",
-        "summary",
-        "claim_reviewed",
-        "verdict_by",
-        "submitted_by",
-        "published_by",
-        "published_at",
-        "canonical",
-        "version",
-        "created_at",
-        "updated_at",
+    readonly_fields = tuple(
+        f.name
+        for f in Claim._meta.get_fields()
+        if (f.concrete or f.many_to_many)
+        and not f.auto_created
+        and f.name not in (*CLAIM_CORRECTIONS, "embedding")
     )
 
     @admin.display(description="Claim")
@@ -216,7 +203,15 @@ class ClaimAdmin(admin.ModelAdmin):
         return False  # the record of a claim is never thrown away
 
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
-        pass  # every field is read-only; sources and comments save through their services
+        """Only corrections are saved, through editing.claim_edit; sources and comments save
+        through their services."""
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changed:
+            editing.claim_edit(claim_id=obj.pk, actor=request.user, **changed)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:  # no many-to-many field is editable: only the inlines
+            self.save_formset(request, form, formset, change=change)
 
     def changeform_view(
         self,
