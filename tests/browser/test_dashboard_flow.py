@@ -135,6 +135,7 @@ def test_from_loading_to_publication(
     for box in editor.query_selector_all("input[name=claim]"):
         box.check()
     editor.select_option("select[name=bulk_action]", "dismiss")
+    editor.once("dialog", lambda dialog: dialog.accept())  # bulk actions ask first
     editor.click("text=Apply")
     editor.wait_for_selector("text=Done for")
     _shot(editor, "queue")

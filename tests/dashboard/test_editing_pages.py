@@ -121,3 +121,29 @@ def test_reader_adds_a_selected_claim(editor: Any, checker: Any) -> None:
     bad = _client(editor).post(f"/articles/{article.pk}/claims/add/", {"start": "", "end": ""})
     assert bad.status_code == 302 and bad["Location"] == f"/articles/{article.pk}/"
     assert article.claims.count() == 1
+
+
+def test_bulk_assign_never_unassigns_silently(editor: Any, checker: Any) -> None:
+    claims = [ClaimFactory(), ClaimFactory()]
+    for claim in claims:
+        workflow.claim_start_checking(claim_id=claim.pk, actor=editor, assignee=checker)
+    client = _client(editor)
+    page = client.get("/?queue=all").content.decode()
+    assert 'data-confirm="' in page and 'value="-"' in page
+    ids = [c.pk for c in claims]
+    response = client.post("/?queue=all", {"bulk_action": "assign", "claim": ids}, follow=True)
+    assert "Choose whom to assign" in response.content.decode()
+    assert set(Claim.objects.values_list("assignee", flat=True)) == {checker.pk}
+    client.post("/?queue=all", {"bulk_action": "assign", "assignee": "nobody-x", "claim": ids})
+    assert set(Claim.objects.values_list("assignee", flat=True)) == {checker.pk}
+    client.post("/?queue=all", {"bulk_action": "assign", "assignee": "-", "claim": ids})
+    assert set(Claim.objects.values_list("assignee", flat=True)) == {None}
+
+
+def test_bulk_dismiss_records_the_reason(editor: Any) -> None:
+    claim = ClaimFactory()
+    _client(editor).post(
+        "/?queue=all", {"bulk_action": "dismiss", "reason": "Satire", "claim": [claim.pk]}
+    )
+    event = Event.objects.get(claim=claim, action="claim.dismissed")
+    assert event.after["reason"] == "Satire"

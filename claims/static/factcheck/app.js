@@ -64,7 +64,16 @@ function addFromSelection() {
   });
 }
 
+// Forms that act on many claims at once ask first (data-confirm holds the question).
+function confirmForms() {
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}
+
 function setUp() {
+  confirmForms();
   const queue = document.querySelector("table.claims[data-keys]");
   if (queue) queueKeys(queue);
   addFromSelection();
