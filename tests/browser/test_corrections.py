@@ -75,13 +75,15 @@ def test_correct_a_claimant_then_see_it_in_the_claimreview(
     )
     checker = _login(browser, live_server, "checker")
     checker.goto(f"{live_server.url}/claims/{claim.pk}/")
-    checker.fill("form input[name=claimant]", "Tom Reyes")
+    checker.fill("form input[name=claimant]", "Councillor Tom Reyes")
     checker.select_option("form select[name=claimant_type]", "person")
     checker.click("text=Save corrections")
     checker.wait_for_selector("text=Saved.")
     _shot(checker, "claim-corrected")
+    assert checker.is_visible("text=kept when the article is extracted again")
     claim.refresh_from_db()
-    assert (claim.claimant, claim.claimant_type) == ("Tom Reyes", "person")
+    assert (claim.claimant, claim.claimant_type) == ("Councillor Tom Reyes", "person")
+    assert "claimant" in claim.edited_fields
     research.source_add(claim_id=claim.pk, actor=people["checker"], url="https://example.org/b")
     workflow.claim_set_verdict(
         claim_id=claim.pk, actor=people["checker"], rating=rating("false"), summary="No."
@@ -90,7 +92,7 @@ def test_correct_a_claimant_then_see_it_in_the_claimreview(
     workflow.claim_publish(claim_id=claim.pk, actor=people["editor2"])
     checker.goto(f"{live_server.url}/api/v1/claims/{claim.pk}/claimreview/")
     review = json.loads(checker.inner_text("body"))
-    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Tom Reyes"}
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Councillor Tom Reyes"}
     checker.context.close()
 
 
