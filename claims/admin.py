@@ -205,9 +205,19 @@ class ClaimAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
         """Only corrections are saved, through editing.claim_edit; sources and comments save
         through their services."""
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        # A field the post left out is left as it is (a source added alone changes no field).
+        changed = {n: form.cleaned_data[n] for n in form.changed_data if n in request.POST}
         if changed:
             editing.claim_edit(claim_id=obj.pk, actor=request.user, **changed)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name in CLAIM_CORRECTIONS:
+            if name in form.base_fields:
+                form.base_fields[name].required = False
+        return form
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         for formset in formsets:  # no many-to-many field is editable: only the inlines

@@ -317,8 +317,7 @@ def claim_split(
         entities=[e for e in claim.entities if e.get("start", 0) >= second[0]],
         claimant=claim.claimant,
         claimant_type=claim.claimant_type,
-        added_by_person=True,
-        edited_fields=["span"],
+        edited_fields=["span"],  # drawn by a person: re-extraction leaves it be
     )
     audit.log(
         "claim.split_from",

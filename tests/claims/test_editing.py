@@ -335,3 +335,17 @@ def test_restore_a_dismissed_claim_with_its_reason(
     assert event.before["dismiss_reason"] == "Opinion, not fact"
     with pytest.raises(errors.Conflict):
         editing.claim_restore(claim_id=claim.pk, actor=editor)
+
+
+def test_split_and_merge_on_a_stale_version_are_conflicts(
+    editor: Any, editor2: Any, article: Article
+) -> None:
+    first = _claim(article, FIRST)
+    second = _claim(article, SECOND)
+    editing.claim_edit(claim_id=first.pk, actor=editor2, kind="quote")
+    with pytest.raises(errors.Conflict):
+        editing.claim_split(claim_id=first.pk, actor=editor, offset=10, expected_version=1)
+    with pytest.raises(errors.Conflict):
+        editing.claim_merge(claim_id=first.pk, actor=editor, other_id=second.pk, expected_version=1)
+    assert article.claims.count() == 2
+    assert Claim.objects.get(pk=second.pk).status == ClaimStatus.DETECTED
