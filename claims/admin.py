@@ -31,7 +31,7 @@ from claims.models import (
 from claims.permissions import Action, can
 from claims.services import archive as archive_service
 from claims.services import articles as article_service
-from claims.services import integrations, research, workflow
+from claims.services import editing, integrations, research, workflow
 from claims.workflow import STEPS, Step
 
 
@@ -162,6 +162,11 @@ class CommentInline(admin.TabularInline):
         return bool(obj is not None and can(request.user, Action.COMMENT))
 
 
+# Corrections through the same service as the dashboard and the API (editors, or the assigned
+# fact-checker; audited and versioned); every other field of a claim is read-only here.
+CLAIM_CORRECTIONS = ("kind", "claimant", "claimant_type", "claim_reviewed")
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     list_display = (
@@ -180,30 +185,12 @@ class ClaimAdmin(admin.ModelAdmin):
     ordering = ("-score",)
     inlines = [SourceInline, CommentInline, EventInline]
     actions = [s.key for s in STEPS if s.admin]
-    readonly_fields = (
-        "article",
-        "start",
-        "end",
-        "text",
-        "kind",
-        "score",
-        "model_version",
-        "quantities",
-        "claimant",
-        "entities",
-        "status",
-        "assignee",
-        "rating",
-        "summary",
-        "claim_reviewed",
-        "verdict_by",
-        "submitted_by",
-        "published_by",
-        "published_at",
-        "canonical",
-        "version",
-        "created_at",
-        "updated_at",
+    readonly_fields = tuple(
+        f.name
+        for f in Claim._meta.get_fields()
+        if (f.concrete or f.many_to_many)
+        and not f.auto_created
+        and f.name not in (*CLAIM_CORRECTIONS, "embedding")
     )
 
     @admin.display(description="Claim")
@@ -217,7 +204,25 @@ class ClaimAdmin(admin.ModelAdmin):
         return False  # the record of a claim is never thrown away
 
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
-        pass  # every field is read-only; sources and comments save through their services
+        """Only corrections are saved, through editing.claim_edit; sources and comments save
+        through their services."""
+        # A field the post left out is left as it is (a source added alone changes no field).
+        changed = {n: form.cleaned_data[n] for n in form.changed_data if n in request.POST}
+        if changed:
+            editing.claim_edit(claim_id=obj.pk, actor=request.user, **changed)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name in CLAIM_CORRECTIONS:
+            if name in form.base_fields:
+                form.base_fields[name].required = False
+        return form
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:  # no many-to-many field is editable: only the inlines
+            self.save_formset(request, form, formset, change=change)
 
     def changeform_view(
         self,
@@ -251,6 +256,7 @@ ADMIN_CALLS: dict[str, Callable[[int, Any], Any]] = {
     "start-checking": lambda pk, user: workflow.claim_start_checking(claim_id=pk, actor=user),
     "submit": lambda pk, user: workflow.claim_submit(claim_id=pk, actor=user),
     "publish": lambda pk, user: workflow.claim_publish(claim_id=pk, actor=user),
+    "restore": lambda pk, user: editing.claim_restore(claim_id=pk, actor=user),
 }
 assert set(ADMIN_CALLS) == {s.name for s in STEPS if s.admin}, "one admin action per step"
 for _step in STEPS:

@@ -15,7 +15,16 @@ from django.contrib.auth.models import Group
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 
 from claims import workflow
-from claims.models import Claim, ClaimKind, ClaimMatch, ClaimStatus, FactCheck, MatchStatus, Rating
+from claims.models import (
+    Claim,
+    ClaimKind,
+    ClaimMatch,
+    ClaimStatus,
+    Event,
+    FactCheck,
+    MatchStatus,
+    Rating,
+)
 from claims.permissions import Role
 
 # --- queues and filters ---------------------------------------------------------------------
@@ -299,3 +308,31 @@ def withdrawn_review(claim: Claim) -> dict[str, Any]:
         "dateModified": claim.updated_at.isoformat(),
         "creativeWorkStatus": "Withdrawn",
     }
+
+
+def next_claim(claim: Claim) -> Claim | None:
+    """The claim that follows `claim` in its article with only white space between (what
+    "Merge with the next claim" merges), if there is one that is not dismissed."""
+    following = (
+        Claim.objects.filter(article_id=claim.article_id, start__gte=claim.end)
+        .exclude(status=ClaimStatus.DISMISSED)
+        .order_by("start", "id")
+        .first()
+    )
+    if following is None or claim.article.body[claim.end : following.start].strip():
+        return None
+    return following
+
+
+def dismiss_reason(claim: Claim) -> str:
+    """Why the claim was last dismissed, as the editor said (or '')."""
+    event = (
+        Event.objects.filter(claim=claim, action__in=("claim.dismissed", "claim.merged_into"))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if event is None:
+        return ""
+    if event.action == "claim.merged_into":
+        return f"merged into claim {event.after.get('into_claim')}"
+    return str(event.after.get("reason", ""))

@@ -20,6 +20,7 @@ from claims.models.desk import ClaimStatus
 from claims.permissions import Action, Role, can, roles_of
 
 DETECTED = ClaimStatus.DETECTED
+DISMISSED = ClaimStatus.DISMISSED
 CHECKING = ClaimStatus.CHECKING
 IN_REVIEW = ClaimStatus.IN_REVIEW
 PUBLISHED = ClaimStatus.PUBLISHED
@@ -140,6 +141,64 @@ STEPS: tuple[Step, ...] = (
         (DETECTED, CHECKING),
         None,
         doing="apply an earlier verdict",
+    ),
+    # Correcting the machine (claims.services.editing). A claim is corrected while it is
+    # worked on; a published one is reopened first, so a change to what went out is reviewed.
+    Step(
+        "edit",
+        "Save corrections",
+        Action.RESEARCH,
+        (CHECKING, DETECTED, IN_REVIEW),
+        None,
+        researcher=True,
+        doing="correct the claim",
+        api=False,  # PATCH /api/v1/claims/{id}/
+    ),
+    Step(
+        "split",
+        "Split here",
+        Action.RESEARCH,
+        (CHECKING, DETECTED),
+        None,
+        needs=("offset",),
+        researcher=True,
+        doing="split the claim",
+    ),
+    Step(
+        "merge",
+        "Merge with the next claim",
+        Action.RESEARCH,
+        (CHECKING, DETECTED),
+        None,
+        needs=("other",),
+        researcher=True,
+        doing="merge the claims",
+    ),
+    Step(
+        "mark-duplicate",
+        "Same claim as",
+        Action.LINK,
+        (DETECTED, CHECKING, DISMISSED),
+        None,
+        needs=("canonical",),
+        doing="mark the claim as a duplicate",
+    ),
+    Step(
+        "unmark-duplicate",
+        "Not a duplicate",
+        Action.LINK,
+        (DETECTED, CHECKING, DISMISSED, IN_REVIEW),
+        None,
+        doing="unmark the duplicate",
+    ),
+    Step(
+        "restore",
+        "Restore",
+        Action.TRIAGE,
+        (DISMISSED,),
+        DETECTED,
+        admin=True,
+        doing="restore the claim",
     ),
 )
 

@@ -47,6 +47,7 @@ class Case:
     claim: Claim
     source_id: int = 0
     match_id: int = 0
+    other_id: int = 0
 
 
 def _user(name: str) -> Any:
@@ -103,6 +104,14 @@ def _prepare(step: Step) -> Case:
             claim=claim, target_claim=target, score=0.7, cosine=0.7, status=MatchStatus.SUGGESTED
         )
         return Case(claim, match_id=match.pk)
+    if step.name == "mark-duplicate":
+        return Case(claim, other_id=ClaimFactory().pk)
+    if step.name == "unmark-duplicate":
+        Claim.objects.filter(pk=claim.pk).update(canonical=ClaimFactory())
+        return Case(Claim.objects.get(pk=claim.pk))
+    if step.name == "restore":
+        workflow.claim_dismiss(claim_id=claim.pk, actor=editor, reason="Opinion")
+        return Case(Claim.objects.get(pk=claim.pk))
     status = step.from_statuses[0]
     if status == "detected":
         return Case(claim)
@@ -116,6 +125,13 @@ def _prepare(step: Step) -> Case:
         workflow.claim_submit(claim_id=claim.pk, actor=drafter)
     if status == "published":
         workflow.claim_publish(claim_id=claim.pk, actor=_user("second_editor"))
+    if step.name == "merge":
+        # The claim and the sentence after it, both being checked by the assigned checker.
+        body = claim.article.body
+        start = body.index("Nothing else")
+        other = ClaimFactory(article=claim.article, start=start, end=len(body), text=body[start:])
+        workflow.claim_start_checking(claim_id=other.pk, actor=editor, assignee=checker)
+        return Case(Claim.objects.get(pk=claim.pk), source_id=source.pk, other_id=other.pk)
     return Case(Claim.objects.get(pk=claim.pk), source_id=source.pk)
 
 
@@ -134,6 +150,12 @@ INPUT: dict[str, Any] = {
     "confirm-match": lambda c: {"match": c.match_id},
     "reject-match": lambda c: {"match": c.match_id},
     "apply-verdict": lambda c: {},
+    "edit": lambda c: {"claimant": "Jane Doe", "claimant_type": "person", "kind": "quote"},
+    "split": lambda c: {"offset": c.claim.text.index(" that") + 1},
+    "merge": lambda c: {"other": c.other_id},
+    "mark-duplicate": lambda c: {"canonical": c.other_id},
+    "unmark-duplicate": lambda c: {},
+    "restore": lambda c: {"reason": "It is checkable after all."},
 }
 
 
@@ -158,6 +180,11 @@ def _state(claim: Claim) -> tuple[Any, ...]:
         claim.summary,
         claim.sources.count(),
         claim.comments.count(),
+        claim.start,
+        claim.end,
+        claim.claimant,
+        claim.canonical_id,
+        Claim.objects.filter(article_id=claim.article_id).count(),
         Event.objects.filter(claim=claim).count(),
         tuple(claim.matches.values_list("status", flat=True)),
     )

@@ -214,6 +214,9 @@ class ClaimDetailOut(ClaimListOut):
     summary = serializers.CharField()
     claim_reviewed = serializers.CharField()
     entities = serializers.JSONField()
+    edited_fields = serializers.ListField(child=serializers.CharField())
+    added_by_person = serializers.BooleanField()
+    canonical: Any = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta(ClaimListOut.Meta):
         fields = [
@@ -221,6 +224,9 @@ class ClaimDetailOut(ClaimListOut):
             "summary",
             "claim_reviewed",
             "entities",
+            "edited_fields",
+            "added_by_person",
+            "canonical",
             "earlier_verdict",
             "matches",
             "sources",

@@ -12,6 +12,11 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/articles/", articles.ArticleListCreateApi.as_view(), name="articles"),
     path("v1/articles/<pk:pk>/", articles.ArticleDetailApi.as_view(), name="article"),
+    path(
+        "v1/articles/<pk:pk>/claims/",
+        claims.ArticleClaimCreateApi.as_view(),
+        name="article-claims",
+    ),
     path("v1/claims/", claims.ClaimListApi.as_view(), name="claims"),
     path("v1/claims/<pk:pk>/", claims.ClaimDetailApi.as_view(), name="claim"),
     path(

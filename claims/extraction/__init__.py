@@ -1,6 +1,11 @@
 """The claim extractor: pure Python, no Django. Text in, candidate claims out."""
 
-from claims.extraction.pipeline import checkworthy_threshold, extract_claims, model_version
+from claims.extraction.pipeline import (
+    checkworthy_threshold,
+    extract_claims,
+    model_version,
+    suggest,
+)
 from claims.extraction.types import CLAIM_KINDS, ExtractedClaim, ExtractionError, Quantity
 
 __all__ = [
@@ -11,4 +16,5 @@ __all__ = [
     "checkworthy_threshold",
     "extract_claims",
     "model_version",
+    "suggest",
 ]

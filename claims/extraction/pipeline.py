@@ -336,6 +336,30 @@ def sentence_kind(sentence: str) -> str:
     return rules.claim_kind(sentence, find_quantities(sentence, tags), claimant)
 
 
+def suggest(text: str, start: int, end: int) -> ExtractedClaim:
+    """What extract_claims would say of `text[start:end]` read as one sentence (kind, score,
+    quantities, claimant, entities), offsets into `text`: the suggestions for a claim a person
+    adds. No gate: the person decided it is a claim."""
+    sentence = text[start:end]
+    ents = entities(sentence, [(0, len(sentence))])
+    doc = parse([sentence])[0] if needs_parse(sentence) else None
+    claimant, claimant_type = attribution.Reader().read(0, sentence, 0, ents, doc)
+    tags = tags_of(doc) if doc is not None else None
+    quantities = find_quantities(sentence, tags)
+    score = scoring.load().score([sentence])[0]
+    return ExtractedClaim(
+        start=start,
+        end=end,
+        text=sentence,
+        kind=rules.claim_kind(sentence, quantities, claimant),
+        score=min(1.0, max(0.0, float(score))),
+        quantities=quantities,
+        claimant=claimant,
+        entities=tuple({**e, "start": e["start"] + start, "end": e["end"] + start} for e in ents),
+        claimant_type=claimant_type,
+    )
+
+
 @lru_cache(maxsize=1)
 def _scoring_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkworthiness")

@@ -119,9 +119,13 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         from claims.models.audit import Event
 
         by_a_person = Event.objects.filter(claim=OuterRef("pk"), actor__isnull=False)
-        return self.filter(status=ClaimStatus.DETECTED, assignee__isnull=True, version=1).exclude(
-            Exists(by_a_person)
-        )
+        return self.filter(
+            status=ClaimStatus.DETECTED,
+            assignee__isnull=True,
+            version=1,
+            added_by_person=False,
+            edited_fields=[],
+        ).exclude(Exists(by_a_person))
 
     def awaiting_review(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.IN_REVIEW)
@@ -150,6 +154,11 @@ class Claim(models.Model):
         max_length=20, choices=ClaimantType.choices, blank=True, default=ClaimantType.NONE
     )
     entities = models.JSONField(default=list, blank=True)
+    # The fields a person corrected (span, kind, claimant, quantities...): re-extraction never
+    # overwrites them, and a claim with any is never refreshed or removed by it.
+    edited_fields = models.JSONField(default=list, blank=True)
+    # A claim the extractor missed, added by a person (its kind, score, ... are suggestions).
+    added_by_person = models.BooleanField(default=False)
 
     status = models.CharField(
         max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DETECTED

@@ -249,6 +249,13 @@ def article_extract(*, article_id: int) -> Article:
 def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -> dict[str, int]:
     existing = {(c.start, c.end): c for c in article.claims.all()}
     untouched = set(Claim.objects.filter(article=article).untouched().values_list("pk", flat=True))
+    # Spans a person drew (an edited, split, merged or added claim): the extractor's own
+    # sentences over them would bring back what the person corrected, so none is created.
+    drawn = [
+        (c.start, c.end)
+        for c in existing.values()
+        if c.added_by_person or "span" in (c.edited_fields or [])
+    ]
     seen: set[tuple[int, int]] = set()
     to_create: list[Claim] = []
     to_update: list[Claim] = []
@@ -285,9 +292,11 @@ def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -
             "entities": [dict(e) for e in item.entities],
         }
         claim = existing.get(key)
+        if claim is None and any(s < item.end and item.start < e for s, e in drawn):
+            continue
         if claim is None:
             to_create.append(Claim(article=article, start=item.start, end=item.end, **values))
-        elif claim.pk in untouched:
+        elif claim.pk in untouched:  # never a claim a person corrected (edited_fields)
             for name, value in values.items():
                 setattr(claim, name, value)
             to_update.append(claim)

@@ -15,6 +15,7 @@ from django.http import (
     HttpResponseForbidden,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from claims import errors, selectors
 from claims.fetch import fetch_article
@@ -22,10 +23,13 @@ from claims.ingest import article_text_from_string, article_text_from_upload, ti
 from claims.models import (
     Article,
     Claim,
+    ClaimantType,
+    ClaimKind,
     ExtractionStatus,
 )
 from claims.permissions import Action, can
 from claims.services import articles as article_service
+from claims.services import editing
 from claims.views.access import desk_member
 
 
@@ -44,22 +48,23 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _segments(article: Article, claims: list[Claim]) -> list[tuple[str, Claim | None]]:
-    """The body cut into plain runs and claim spans, in order (overlaps are left plain)."""
-    parts: list[tuple[str, Claim | None]] = []
+def _segments(article: Article, claims: list[Claim]) -> list[tuple[str, Claim | None, int]]:
+    """The body cut into plain runs and claim spans, in order, each with its offset in the body
+    (for "Add as claim" from a selection); overlaps are left plain."""
+    parts: list[tuple[str, Claim | None, int]] = []
     cursor = 0
     for claim in sorted(claims, key=lambda c: c.start):
         if claim.start < cursor:
             continue
         if claim.start > cursor:
-            parts.append((article.body[cursor : claim.start], None))
-        parts.append((article.body[claim.start : claim.end], claim))
+            parts.append((article.body[cursor : claim.start], None, cursor))
+        parts.append((article.body[claim.start : claim.end], claim, claim.start))
         cursor = claim.end
-    parts.append((article.body[cursor:], None))
+    parts.append((article.body[cursor:], None, cursor))
     return parts
 
 
-def _article_context(article: Article) -> dict[str, Any]:
+def _article_context(article: Article, user: Any = None) -> dict[str, Any]:
     claims = list(article.claims.select_related("rating", "assignee"))
     return {
         "title": article.title or f"Article {article.pk}",
@@ -69,22 +74,59 @@ def _article_context(article: Article) -> dict[str, Any]:
         "extracting": article.extraction_status
         in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
         "threshold": selectors.threshold(),
+        "can_add_claim": can(user, Action.TRIAGE),
+        "kinds": ClaimKind.choices,
+        "claimant_types": ClaimantType.choices,
     }
 
 
 @desk_member
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    return render(request, "claims/article_detail.html", _article_context(article))
+    return render(request, "claims/article_detail.html", _article_context(article, request.user))
 
 
 @desk_member
 def article_reader(request: HttpRequest, pk: int) -> HttpResponse:
     """The article's text and claims alone, polled by the page while extraction runs."""
     article = get_object_or_404(Article, pk=pk)
-    response = render(request, "claims/_article_reader.html", _article_context(article))
+    response = render(
+        request, "claims/_article_reader.html", _article_context(article, request.user)
+    )
     response["X-Extraction-Status"] = article.extraction_status
     return response
+
+
+def _offset(value: str) -> int:
+    if not value.strip().isdigit():
+        raise errors.RuleViolation("Select the claim's text first (its start and end).")
+    return int(value)
+
+
+@require_POST
+@desk_member
+def article_claim_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a claim the extractor missed, from a selection in the reader (editors)."""
+    if not can(request.user, Action.TRIAGE):
+        return HttpResponseForbidden("Only an editor may add a claim.")
+    post = request.POST
+    try:
+        claim = editing.claim_add(
+            article_id=pk,
+            actor=request.user,
+            start=_offset(post.get("start", "")),
+            end=_offset(post.get("end", "")),
+            kind=post.get("kind") or None,
+            claimant=post.get("claimant") or None,
+            claimant_type=(post.get("claimant_type") or None) if post.get("claimant") else None,
+        )
+    except errors.NotFound as exc:
+        return HttpResponse(exc.message, status=404)
+    except errors.DeskError as exc:
+        messages.error(request, f"The claim was not added: {exc.message}")
+        return redirect("desk:article", pk=pk)
+    messages.success(request, f"Added claim {claim.pk}.")
+    return redirect("desk:claim", pk=claim.pk)
 
 
 def _read_upload(upload: Any) -> Any:

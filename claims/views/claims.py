@@ -18,12 +18,14 @@ from django.views.decorators.http import require_POST
 from claims import errors, selectors
 from claims.models import (
     Claim,
+    ClaimantType,
+    ClaimKind,
     Event,
     Rating,
     SourceStance,
 )
 from claims.permissions import can
-from claims.services import memory, research, workflow
+from claims.services import editing, memory, research, workflow
 from claims.views.access import desk_member
 from claims.workflow import BY_NAME, available, step
 
@@ -46,6 +48,17 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
         # The buttons: one per step of claims.workflow that this user may take now.
         "can": available(request.user, claim),
+        "kinds": ClaimKind.choices,
+        "claimant_types": ClaimantType.choices,
+        "quantities_text": "\n".join(
+            " | ".join(
+                "" if q.get(k) is None else str(q.get(k))
+                for k in ("text", "value", "unit", "bound")
+            ).rstrip(" |")
+            for q in claim.quantities or []
+        ),
+        "dismiss_reason": selectors.dismiss_reason(claim) if claim.status == "dismissed" else "",
+        "next_claim": selectors.next_claim(claim),
         **extra,
     }
 
@@ -70,6 +83,54 @@ def _member(post: Any) -> Any:
 def _id(post: Any, name: str) -> int:
     value = post.get(name, "")
     return int(value) if value.isdigit() else 0
+
+
+def _int_or_none(post: Any, name: str) -> int | None:
+    value = post.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise errors.RuleViolation(f"{name.capitalize()} must be a whole number.") from None
+
+
+def _quantities(post: Any) -> list[dict[str, Any]] | None:
+    """The quantities box: one per line, "text | value | unit | bound" (value, unit and bound
+    may be left out)."""
+    if "quantities" not in post:
+        return None
+    found: list[dict[str, Any]] = []
+    for line in post["quantities"].splitlines():
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")] + ["", "", ""]
+        value: float | int | None = None
+        if parts[1]:
+            try:
+                number = float(parts[1].replace(",", ""))
+            except ValueError:
+                raise errors.RuleViolation(f"{parts[1]!r} is not a number.") from None
+            value = int(number) if number.is_integer() else number
+        found.append(
+            {"text": parts[0], "value": value, "unit": parts[2], "bound": parts[3] or None}
+        )
+    return found
+
+
+def _edit(pk: int, user: Any, post: Any, v: int | None) -> Any:
+    return editing.claim_edit(
+        claim_id=pk,
+        actor=user,
+        start=_int_or_none(post, "start"),
+        end=_int_or_none(post, "end"),
+        kind=post.get("kind") or None,
+        claimant=post.get("claimant"),
+        claimant_type=post.get("claimant_type"),
+        quantities=_quantities(post),
+        claim_reviewed=post.get("claim_reviewed"),
+        expected_version=v,
+    )
 
 
 # What each step of claims.workflow reads from the posted form (the rules are in the services).
@@ -129,6 +190,22 @@ HANDLERS: dict[str, Handler] = {
     ),
     "apply-verdict": lambda pk, user, post, v: memory.claim_apply_verdict(
         claim_id=pk, actor=user, expected_version=v
+    ),
+    "edit": _edit,
+    "split": lambda pk, user, post, v: editing.claim_split(
+        claim_id=pk, actor=user, offset=_id(post, "offset"), expected_version=v
+    ),
+    "merge": lambda pk, user, post, v: editing.claim_merge(
+        claim_id=pk, actor=user, other_id=_id(post, "other"), expected_version=v
+    ),
+    "mark-duplicate": lambda pk, user, post, v: editing.claim_mark_duplicate(
+        claim_id=pk, actor=user, canonical_id=_id(post, "canonical"), expected_version=v
+    ),
+    "unmark-duplicate": lambda pk, user, post, v: editing.claim_unmark_duplicate(
+        claim_id=pk, actor=user, expected_version=v
+    ),
+    "restore": lambda pk, user, post, v: editing.claim_restore(
+        claim_id=pk, actor=user, reason=post.get("reason", ""), expected_version=v
     ),
 }
 

@@ -80,6 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 BULK_STEPS = ("dismiss", "start-checking", "assign")
+NOBODY = "-"  # the assignee choice that takes the selected claims off whoever has them
 
 
 def _bulk(request: HttpRequest) -> HttpResponse:
@@ -90,16 +91,27 @@ def _bulk(request: HttpRequest) -> HttpResponse:
         return redirect(request.get_full_path())
     if not can(request.user, step(action).permission):
         return HttpResponseForbidden("Your role does not allow this.")
+    # Assign never unassigns silently: taking claims off people is its own explicit choice.
+    chosen = request.POST.get("assignee", "")
     assignee = None
-    if request.POST.get("assignee"):
-        assignee = get_user_model().objects.filter(username=request.POST["assignee"]).first()
+    if chosen and chosen != NOBODY:
+        assignee = get_user_model().objects.filter(username=chosen, is_active=True).first()
+        if assignee is None:
+            messages.error(request, f"There is no active desk member {chosen!r}.")
+            return redirect(request.get_full_path())
+    if action == "assign" and not chosen:
+        messages.error(
+            request, "Choose whom to assign the selected claims to (or take them off everyone)."
+        )
+        return redirect(request.get_full_path())
+    reason = request.POST.get("reason", "")
     done = 0
     for pk in request.POST.getlist("claim"):
         if not pk.isdigit():
             continue
         try:
             if action == "dismiss":
-                workflow.claim_dismiss(claim_id=int(pk), actor=request.user)
+                workflow.claim_dismiss(claim_id=int(pk), actor=request.user, reason=reason)
             elif action == "start-checking":
                 workflow.claim_start_checking(
                     claim_id=int(pk), actor=request.user, assignee=assignee

@@ -5,8 +5,6 @@ Screenshots of the main pages go to test-artifacts/screenshots/."""
 
 import csv
 import io
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 from claims.ingest import article_text_from_string
 from claims.models import Claim, ClaimStatus
 from claims.services import articles
+from tests.browser.conftest import PASSWORD
 from tests.factories import ArticleFactory
 
 pytestmark = [
@@ -23,7 +22,6 @@ pytestmark = [
 ]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "browser-test-password"
 ARTICLE = (
     "Bridge repairs to cost £48 million, council says\n\n"
     "The city council said on Tuesday that repairs to the Old Harbour Bridge will cost "
@@ -33,41 +31,6 @@ ARTICLE = (
     "Opposition councillor Tom Reyes claimed that the delay had added £10 million to the bill.\n\n"
     "Is the city getting value for money?"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def people(editor: Any, editor2: Any, checker: Any, viewer: Any) -> dict[str, Any]:
-    for user in (editor, editor2, checker, viewer):
-        user.set_password(PASSWORD)
-        user.save()
-    return {"editor": editor, "editor2": editor2, "checker": checker, "viewer": viewer}
 
 
 def _login(browser: Any, live_server: Any, username: str) -> Any:
@@ -135,6 +98,7 @@ def test_from_loading_to_publication(
     for box in editor.query_selector_all("input[name=claim]"):
         box.check()
     editor.select_option("select[name=bulk_action]", "dismiss")
+    editor.once("dialog", lambda dialog: dialog.accept())  # bulk actions ask first
     editor.click("text=Apply")
     editor.wait_for_selector("text=Done for")
     _shot(editor, "queue")

@@ -115,3 +115,51 @@ def test_webhook_secrets_are_not_readable_in_the_admin(
         reverse("admin:claims_webhooksubscription_change", args=[subscription.pk])
     )
     assert page.status_code == 200 and secret not in page.content.decode()
+
+
+def _change(claim: Claim, **values: Any) -> dict[str, Any]:
+    data = {
+        "kind": claim.kind,
+        "claimant": claim.claimant,
+        "claimant_type": claim.claimant_type,
+        "claim_reviewed": claim.claim_reviewed,
+        **values,
+    }
+    for prefix in ("sources", "comments", "events"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return data
+
+
+def test_admin_corrects_a_claimant_through_the_service(staff_client: Client, editor: Any) -> None:
+    claim = ClaimFactory(claimant="Vladimir Putin", claimant_type="person")
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    response = staff_client.post(
+        url, _change(claim, claimant="The council", claimant_type="organisation")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim.refresh_from_db()
+    assert (claim.claimant, claim.claimant_type) == ("The council", "organisation")
+    assert claim.edited_fields == ["claimant", "claimant_type"] and claim.version == 2
+    assert Event.objects.get(claim=claim, action="claim.edited").actor == editor
+
+
+def test_admin_correction_refused_for_a_viewer(viewer: Any) -> None:
+    from claims.permissions import Role
+    from claims.services import people
+
+    people.user_set_role(user=viewer, role=Role.VIEWER)
+    viewer.is_staff = True
+    viewer.is_superuser = False
+    viewer.save()
+    from django.contrib.auth.models import Permission
+
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_claim", "view_claim"])
+    )
+    client = Client()
+    client.force_login(viewer)
+    claim = ClaimFactory()
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    client.post(url, _change(claim, claimant="Ann Lee", claimant_type="person"))
+    claim.refresh_from_db()
+    assert claim.claimant == "" and claim.version == 1

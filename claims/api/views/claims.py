@@ -25,10 +25,13 @@ from claims.api.views.base import (
 )
 from claims.models import (
     Claim,
+    ClaimantType,
+    ClaimKind,
     ClaimStatus,
     Rating,
 )
-from claims.services import memory, workflow
+from claims.permissions import Action
+from claims.services import editing, memory, workflow
 from claims.workflow import STEPS, step
 
 
@@ -60,13 +63,121 @@ class ClaimListApi(DeskApi):
         return paginator.get_paginated_response(out.claim_list_rows(page))
 
 
+def precondition_failed(pk: int, expected: int | None) -> Response | None:
+    """412 with the claim's current state when the If-Match version is stale, else None."""
+    claim = get_object_or_404(Claim, pk=pk)
+    if expected is None or claim.version == expected:
+        return None
+    response = Response(
+        {
+            "error": {
+                "status": 412,
+                "code": "precondition_failed",
+                "message": "The claim changed since you read it; see its current state.",
+                "current": out.ClaimDetailOut(claim_detail(pk)).data,
+            }
+        },
+        status=412,
+    )
+    response["ETag"] = etag(claim)
+    return response
+
+
+class QuantityIn(serializers.Serializer):
+    text = serializers.CharField(max_length=300)
+    value = serializers.FloatField(allow_null=True, required=False, default=None)
+    unit = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
+    bound = serializers.ChoiceField(
+        choices=sorted(editing.BOUNDS), allow_null=True, required=False, default=None
+    )
+
+
+class ClaimEditIn(serializers.Serializer):
+    """Only the fields sent change; a claimant is sent with its type (or both blank)."""
+
+    start = serializers.IntegerField(min_value=0, required=False)
+    end = serializers.IntegerField(min_value=1, required=False)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False)
+    claimant = serializers.CharField(
+        max_length=300, allow_blank=True, required=False, trim_whitespace=True
+    )
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices, allow_blank=True, required=False
+    )
+    quantities = QuantityIn(many=True, required=False)
+    claim_reviewed = serializers.CharField(max_length=75, allow_blank=True, required=False)
+
+
 class ClaimDetailApi(DeskApi):
+    actions = {"GET": Action.VIEW, "PATCH": step("edit").permission}
+
     @extend_schema(responses=out.ClaimDetailOut)
     def get(self, request: Request, pk: int) -> Response:
         claim = claim_detail(pk)
         if request.headers.get("If-None-Match") == etag(claim):
             return Response(status=304)
         return claim_response(claim, loaded=True)
+
+    @extend_schema(
+        request=ClaimEditIn,
+        responses={200: out.ClaimDetailOut},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        operation_id="claims_edit",
+        description=(
+            "Correct a claim's span (the text is always the article's body[start:end], snapped "
+            "to whole words), kind, claimant and its type, quantities and short claim. Editors "
+            "and the fact-checker assigned to it; 412 if If-Match is stale. Corrected fields are "
+            "never overwritten by re-extraction."
+        ),
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        data = ClaimEditIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        expected = if_match(request)
+        stale = precondition_failed(pk, expected)
+        if stale is not None:
+            return stale
+        values = dict(data.validated_data)
+        if "quantities" in values:
+            values["quantities"] = [dict(q) for q in values["quantities"]]
+        claim = editing.claim_edit(
+            claim_id=pk, actor=request.user, expected_version=expected, **values
+        )
+        return claim_response(claim)
+
+
+class ClaimAddIn(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False, default=None)
+    claimant = serializers.CharField(max_length=300, allow_blank=True, required=False, default=None)
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices, allow_blank=True, required=False, default=None
+    )
+
+
+class ArticleClaimCreateApi(DeskApi):
+    """POST /api/v1/articles/{id}/claims/: a claim the extractor missed."""
+
+    actions = {"POST": Action.TRIAGE}
+
+    @extend_schema(
+        request=ClaimAddIn,
+        responses={201: out.ClaimDetailOut},
+        operation_id="articles_claims_create",
+        description=(
+            "Add a claim the extractor missed (editors): the span snaps to whole words; the "
+            "extractor's kind, score, quantities and claimant for it come as suggestions, "
+            "overridden by what is sent. The claim is marked added_by_person."
+        ),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = ClaimAddIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        claim = editing.claim_add(article_id=pk, actor=request.user, **data.validated_data)
+        response = claim_response(claim, status=201)
+        response["Location"] = f"/api/v1/claims/{claim.pk}/"
+        return response
 
 
 def _user(username: str | None) -> Any:
@@ -117,6 +228,20 @@ class EmptyIn(serializers.Serializer):
 
 class MatchIn(serializers.Serializer):
     match = serializers.IntegerField(help_text="The id of one of the claim's `matches`")
+
+
+class SplitIn(serializers.Serializer):
+    offset = serializers.IntegerField(
+        min_value=1, help_text="Where the second claim begins: characters into the claim's text"
+    )
+
+
+class MergeIn(serializers.Serializer):
+    other = serializers.IntegerField(help_text="The id of the adjacent claim to merge into this")
+
+
+class DuplicateIn(serializers.Serializer):
+    canonical = serializers.IntegerField(help_text="The id of the claim this one repeats")
 
 
 Transition = Callable[[int, Any, dict[str, Any], int | None], Any]
@@ -191,6 +316,36 @@ TRANSITIONS: dict[str, tuple[type[serializers.Serializer], Transition]] = {
             claim_id=pk, actor=user, expected_version=v
         ),
     ),
+    "split": (
+        SplitIn,
+        lambda pk, user, d, v: editing.claim_split(
+            claim_id=pk, actor=user, offset=d["offset"], expected_version=v
+        )[0],
+    ),
+    "merge": (
+        MergeIn,
+        lambda pk, user, d, v: editing.claim_merge(
+            claim_id=pk, actor=user, other_id=d["other"], expected_version=v
+        ),
+    ),
+    "mark-duplicate": (
+        DuplicateIn,
+        lambda pk, user, d, v: editing.claim_mark_duplicate(
+            claim_id=pk, actor=user, canonical_id=d["canonical"], expected_version=v
+        ),
+    ),
+    "unmark-duplicate": (
+        EmptyIn,
+        lambda pk, user, d, v: editing.claim_unmark_duplicate(
+            claim_id=pk, actor=user, expected_version=v
+        ),
+    ),
+    "restore": (
+        ReasonIn,
+        lambda pk, user, d, v: editing.claim_restore(
+            claim_id=pk, actor=user, reason=d["reason"], expected_version=v
+        ),
+    ),
 }
 
 
@@ -211,21 +366,9 @@ class ClaimTransitionApi(DeskApi):
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         expected = if_match(request)
-        claim = get_object_or_404(Claim, pk=pk)
-        if expected is not None and claim.version != expected:
-            response = Response(
-                {
-                    "error": {
-                        "status": 412,
-                        "code": "precondition_failed",
-                        "message": "The claim changed since you read it; see its current state.",
-                        "current": out.ClaimDetailOut(claim_detail(pk)).data,
-                    }
-                },
-                status=412,
-            )
-            response["ETag"] = etag(claim)
-            return response
+        stale = precondition_failed(pk, expected)
+        if stale is not None:
+            return stale
         claim = call(pk, request.user, data.validated_data, expected)
         return claim_response(claim)
 
