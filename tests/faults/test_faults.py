@@ -116,13 +116,13 @@ def test_redis_down_reads_answer_queueing_gets_503_and_nothing_is_lost(
     broker: tuple[OwnRedis, str], editor: Any
 ) -> None:
     own_redis, queue = broker
-    cache = {
-        "default": {
-            "BACKEND": "factcheck.cache.FailOpenRedisCache",
-            "LOCATION": own_redis.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
+    redis_cache = {
+        "BACKEND": "factcheck.cache.FailOpenRedisCache",
+        "LOCATION": own_redis.url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
+    # As in production with REDIS_URL: the API's rate limits are counted in the same Redis.
+    cache = {"default": redis_cache, "throttle": {**redis_cache, "KEY_PREFIX": "throttle"}}
     with override_settings(CACHES=cache):
         api = APIClient()
         api.force_login(editor)
