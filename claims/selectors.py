@@ -83,6 +83,12 @@ class ClaimFilter(django_filters.FilterSet):
     score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
     score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    outlet = django_filters.CharFilter(
+        field_name="article__outlet", lookup_expr="icontains", max_length=200
+    )
+    # The day the claim was found (its article loaded and read), both ends included.
+    detected_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    detected_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
     search = django_filters.CharFilter(method="filter_search", max_length=200)
     q = django_filters.CharFilter(method="filter_search", max_length=200, label="Search (alias)")
 
@@ -293,6 +299,20 @@ def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
         "reviewBody": claim.summary,
         "creativeWorkStatus": "Published",
     }
+
+
+def claim_review_preview(claim: Claim) -> str:
+    """The ClaimReview that publishing `claim` now would send, as indented JSON text for the
+    reviewer to read (the page escapes it): the claim as it stands, dated today. Nothing is
+    written; the claim object passed in is left as it is."""
+    from copy import copy
+
+    from django.utils import timezone
+
+    draft = copy(claim)
+    draft.published_at = timezone.now()
+    draft.first_published_at = claim.first_published_at or draft.published_at
+    return json.dumps(claim_review(draft, rating_scale()), ensure_ascii=False, indent=2)
 
 
 def withdrawn_review(claim: Claim) -> dict[str, Any]:

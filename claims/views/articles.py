@@ -9,13 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseForbidden,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from claims import errors, selectors
 from claims.fetch import fetch_article
@@ -25,12 +20,15 @@ from claims.models import (
     Claim,
     ClaimantType,
     ClaimKind,
+    ClaimStatus,
     ExtractionStatus,
+    Rating,
 )
 from claims.permissions import Action, can
 from claims.services import articles as article_service
 from claims.services import editing
-from claims.views.access import desk_member
+from claims.views.access import desk_member, post_only, refusal
+from claims.workflow import available
 
 
 @desk_member
@@ -64,35 +62,59 @@ def _segments(article: Article, claims: list[Claim]) -> list[tuple[str, Claim | 
     return parts
 
 
-def _article_context(article: Article, user: Any = None) -> dict[str, Any]:
-    claims = list(article.claims.select_related("rating", "assignee"))
+PROMINENT_STATUSES = (ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED)
+
+
+def _prominent(claim: Claim, threshold: float) -> bool:
+    """Shown by default in the reader: check-worthy claims not dismissed, the ones a person
+    added, and every claim the desk has taken up; the rest wait for "Show the other claims"."""
+    if claim.status in PROMINENT_STATUSES:
+        return True
+    return claim.status != ClaimStatus.DISMISSED and (
+        claim.score >= threshold or claim.added_by_person
+    )
+
+
+def _article_context(article: Article, request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    threshold = selectors.threshold()
+    claims = sorted(article.claims.select_related("rating", "assignee"), key=lambda c: c.start)
+    for claim in claims:
+        claim.prominent = _prominent(claim, threshold)  # type: ignore[attr-defined]
+        # The triage controls in place: the steps of claims.workflow this user may take now.
+        claim.can = available(user, claim)  # type: ignore[attr-defined]
+    others = sum(1 for c in claims if not getattr(c, "prominent"))  # noqa: B009
     return {
         "title": article.title or f"Article {article.pk}",
         "article": article,
-        "claims": sorted(claims, key=lambda c: c.start),
+        "claims": claims,
         "segments": _segments(article, claims),
         "extracting": article.extraction_status
         in (ExtractionStatus.QUEUED, ExtractionStatus.RUNNING),
-        "threshold": selectors.threshold(),
+        "threshold": threshold,
+        "show_all": request.GET.get("all") == "1",
+        "others": others,
         "can_add_claim": can(user, Action.TRIAGE),
         "kinds": ClaimKind.choices,
         "claimant_types": ClaimantType.choices,
+        "members": selectors.desk_members(),
+        "statuses": ClaimStatus.choices,
+        "ratings": Rating.objects.all(),
     }
 
 
 @desk_member
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    return render(request, "claims/article_detail.html", _article_context(article, request.user))
+    return render(request, "claims/article_detail.html", _article_context(article, request))
 
 
 @desk_member
 def article_reader(request: HttpRequest, pk: int) -> HttpResponse:
-    """The article's text and claims alone, polled by the page while extraction runs."""
+    """The article's text and claims alone: polled by the page while extraction runs, and
+    fetched again after an action taken in place."""
     article = get_object_or_404(Article, pk=pk)
-    response = render(
-        request, "claims/_article_reader.html", _article_context(article, request.user)
-    )
+    response = render(request, "claims/_article_reader.html", _article_context(article, request))
     response["X-Extraction-Status"] = article.extraction_status
     return response
 
@@ -103,12 +125,12 @@ def _offset(value: str) -> int:
     return int(value)
 
 
-@require_POST
+@post_only
 @desk_member
 def article_claim_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a claim the extractor missed, from a selection in the reader (editors)."""
     if not can(request.user, Action.TRIAGE):
-        return HttpResponseForbidden("Only an editor may add a claim.")
+        return refusal(request, 403, "Only an editor may add a claim.")
     post = request.POST
     try:
         claim = editing.claim_add(
@@ -121,7 +143,7 @@ def article_claim_add(request: HttpRequest, pk: int) -> HttpResponse:
             claimant_type=(post.get("claimant_type") or None) if post.get("claimant") else None,
         )
     except errors.NotFound as exc:
-        return HttpResponse(exc.message, status=404)
+        return refusal(request, 404, exc.message)
     except errors.DeskError as exc:
         messages.error(request, f"The claim was not added: {exc.message}")
         return redirect("desk:article", pk=pk)
@@ -136,7 +158,7 @@ def _read_upload(upload: Any) -> Any:
 @desk_member
 def article_load(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.LOAD_ARTICLE):
-        return HttpResponseForbidden("Your role does not allow loading articles.")
+        return refusal(request, 403, "Your role does not allow loading articles.")
     if request.method != "POST":
         return render(request, "claims/article_load.html", {"title": "Load articles"})
     loaded: list[Article] = []

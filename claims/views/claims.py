@@ -7,26 +7,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseForbidden,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import errors, selectors
 from claims.models import (
     Claim,
     ClaimantType,
     ClaimKind,
+    ClaimStatus,
     Event,
     Rating,
     SourceStance,
 )
 from claims.permissions import can
 from claims.services import editing, memory, research, workflow
-from claims.views.access import desk_member
+from claims.views.access import desk_member, refusal
 from claims.workflow import BY_NAME, available, step
 
 
@@ -59,6 +57,10 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         ),
         "dismiss_reason": selectors.dismiss_reason(claim) if claim.status == "dismissed" else "",
         "next_claim": selectors.next_claim(claim),
+        # What publishing sends, for the reviewer to read first.
+        "preview": selectors.claim_review_preview(claim)
+        if claim.status == ClaimStatus.IN_REVIEW
+        else "",
         **extra,
     }
 
@@ -75,9 +77,15 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def _member(post: Any) -> Any:
-    return (
-        get_user_model().objects.filter(is_active=True, username=post.get("assignee", "")).first()
-    )
+    """The person chosen, or None if none was chosen; a name that is no active member is
+    refused, never read as "nobody" (which would take the claim off its assignee)."""
+    name = post.get("assignee", "").strip()
+    if not name:
+        return None
+    member = get_user_model().objects.filter(is_active=True, username=name).first()
+    if member is None:
+        raise errors.RuleViolation(f"There is no active desk member {name!r}.")
+    return member
 
 
 def _id(post: Any, name: str) -> int:
@@ -213,30 +221,58 @@ HANDLERS: dict[str, Handler] = {
 assert set(HANDLERS) == set(BY_NAME), "every workflow step has a dashboard handler"
 
 
-@require_POST
+def _claims() -> Any:
+    return Claim.objects.select_related("article", "rating", "assignee")
+
+
+def _back(request: HttpRequest, pk: int) -> str:
+    """Where the browser goes after the action: the page it came from if it said so (the
+    reader's in-place triage posts `next`), only a path on this site, else the claim."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("desk:claim", args=[pk])
+
+
+def _refused(request: HttpRequest, pk: int, status: int, message: str) -> HttpResponse:
+    """A refused action lands on the claim's own page with the reason (its address put back
+    to the claim's by the page's script), never on a bare action URL."""
+    claim = _claims().filter(pk=pk).first()
+    if claim is None:
+        return refusal(request, 404, f"There is no claim {pk}.")
+    context = _claim_context(request, claim, refused=message, replace_url=True)
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
 @desk_member
 def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One step of claims.workflow on one claim, from the claim page's buttons."""
+    if request.method != "POST":
+        # A followed link or a reload of an action address (say, after signing in again).
+        if not Claim.objects.filter(pk=pk).exists():
+            return refusal(request, 404, f"There is no claim {pk}.")
+        messages.info(request, "Nothing was done: take actions with the buttons on this page.")
+        return redirect("desk:claim", pk=pk)
     if action not in BY_NAME:
-        return HttpResponse("No such action.", status=404)
+        return _refused(request, pk, 404, f"There is no action {action!r} on a claim.")
     if not can(request.user, step(action).permission):
-        return HttpResponseForbidden("Your role does not allow this.")
+        return _refused(request, pk, 403, "Your role does not allow this; nothing was changed.")
     post = request.POST
     try:
         HANDLERS[action](pk, request.user, post, _version(request))
     except errors.PermissionDenied as exc:
-        return HttpResponseForbidden(exc.message)
+        return _refused(request, pk, 403, exc.message)
     except errors.NotFound as exc:
-        return HttpResponse(exc.message, status=404)
+        return _refused(request, pk, 404, exc.message)
     except (errors.Conflict, errors.RuleViolation) as exc:
         # Re-render with what the person typed and why it was refused: nothing is lost.
-        claim = get_object_or_404(
-            Claim.objects.select_related("article", "rating", "assignee"), pk=pk
-        )
+        claim = get_object_or_404(_claims(), pk=pk)
         status = 409 if isinstance(exc, errors.Conflict) else 400
         context = _claim_context(
-            request, claim, error=exc.message, posted=post, failed_action=action
+            request, claim, error=exc.message, posted=post, failed_action=action, replace_url=True
         )
         return render(request, "claims/claim_detail.html", context, status=status)
     messages.success(request, "Saved.")
-    return redirect("desk:claim", pk=pk)
+    return redirect(_back(request, pk))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseForbidden,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from claims import errors, selectors
 from claims.models import (
+    Article,
     Claim,
     ClaimKind,
     ClaimStatus,
@@ -24,23 +22,45 @@ from claims.models import (
 )
 from claims.permissions import Action, can
 from claims.services import people, workflow
-from claims.views.access import desk_member
+from claims.views.access import desk_member, post_only, refusal
 from claims.workflow import step
 
 
-def filtered(request: HttpRequest, claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """The queue's filters (the API's FilterSet); a filter that does not parse is reported
+def _valid_filters(request: HttpRequest) -> Any:
+    """The URL's filters that parse (the API's FilterSet); each that does not is reported once
     and left out, the others still apply."""
-    filters = selectors.ClaimFilter(request.GET, queryset=claims)
+    filters = selectors.ClaimFilter(request.GET, queryset=Claim.objects.none())
     if filters.is_valid():
-        return filters.qs
+        return request.GET
     for name, problems in filters.errors.items():
         messages.error(request, f"Filter {name}: {' '.join(problems)}")
     valid = request.GET.copy()
     for name in filters.errors:
         valid.pop(name, None)
-    retry = selectors.ClaimFilter(valid, queryset=claims)
-    return retry.qs if retry.is_valid() else claims
+    return valid
+
+
+def _apply(data: Any, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    filters = selectors.ClaimFilter(data, queryset=claims)
+    return filters.qs if filters.is_valid() else claims
+
+
+def filtered(request: HttpRequest, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The queue's filters applied to `claims` (bad ones reported and left out)."""
+    return _apply(_valid_filters(request), claims)
+
+
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+def _page_size(request: HttpRequest) -> int:
+    value = request.GET.get("per_page", "")
+    if not value:
+        return 50
+    if value.isdigit() and int(value) in PAGE_SIZES:
+        return int(value)
+    messages.error(request, f"Page size: choose one of {', '.join(map(str, PAGE_SIZES))}.")
+    return 50
 
 
 @desk_member
@@ -51,15 +71,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     if name not in selectors.QUEUES:
         name = "unassigned"
     title, pick = selectors.QUEUES[name]
+    data = _valid_filters(request)
     base = Claim.objects.select_related("article", "rating", "assignee")
-    claims = filtered(request, pick(request.user, base))
-    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    claims = _apply(data, pick(request.user, base))
+    per_page = _page_size(request)
+    page = Paginator(claims, per_page).get_page(request.GET.get("page"))
+    # The tabs count what each queue holds under the same filters.
     counts = {
-        key: pick_(request.user, Claim.objects.all()).count()
+        key: _apply(data, pick_(request.user, Claim.objects.all())).count()
         for key, (_, pick_) in selectors.QUEUES.items()
     }
     query = request.GET.copy()
     query.pop("page", None)
+    filters_only = query.copy()
+    filters_only.pop("queue", None)
+    article_id = data.get("article", "")
     return render(
         request,
         "claims/queue.html",
@@ -69,11 +95,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             "queues": [(key, label, counts[key]) for key, (label, _) in selectors.QUEUES.items()],
             "page": page,
             "query": query.urlencode(),
+            "filters_query": filters_only.urlencode(),
+            "f": data,
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
             "statuses": ClaimStatus.choices,
             "kinds": ClaimKind.choices,
             "ratings": Rating.objects.all(),
             "members": selectors.desk_members(),
+            "filter_article": Article.objects.filter(pk=article_id).only("title").first()
+            if str(article_id).isdigit()
+            else None,
             "can_triage": can(request.user, Action.TRIAGE),
+            "can_assign": can(request.user, Action.ASSIGN),
             "saved": request.user.saved_queues.all(),  # type: ignore[union-attr]
         },
     )
@@ -90,7 +124,7 @@ def _bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose what to do with the selected claims.")
         return redirect(request.get_full_path())
     if not can(request.user, step(action).permission):
-        return HttpResponseForbidden("Your role does not allow this.")
+        return refusal(request, 403, "Your role does not allow this; nothing was changed.")
     # Assign never unassigns silently: taking claims off people is its own explicit choice.
     chosen = request.POST.get("assignee", "")
     assignee = None
@@ -126,11 +160,11 @@ def _bulk(request: HttpRequest) -> HttpResponse:
     return redirect(request.get_full_path())
 
 
-@require_POST
+@post_only
 @desk_member
 def saved_queue_save(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.TRIAGE):
-        return HttpResponseForbidden("Only editors save queues.")
+        return refusal(request, 403, "Only editors save queues.")
     try:
         people.saved_queue_save(
             owner=request.user,
