@@ -128,6 +128,7 @@ def test_from_loading_to_publication(
     second = _login(browser, live_server, "editor2")
     second.goto(f"{live_server.url}/?queue=review")
     second.click(f"a[href='/claims/{target.pk}/']")
+    second.once("dialog", lambda dialog: dialog.accept())  # publishing asks first
     second.click("button:has-text('Publish')")
     second.wait_for_selector("text=Published")
     _shot(second, "claim-published")

@@ -10,7 +10,8 @@ function typing(event) {
   return (
     event.ctrlKey || event.metaKey || event.altKey ||
     (target instanceof Element &&
-      target.matches("input, textarea, select, [contenteditable], dialog *"))
+      target.matches(
+        "input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable], dialog *"))
   );
 }
 
@@ -198,13 +199,17 @@ function readerTriage(afterSwap) {
     if (span) { span.classList.add("current"); span.focus(); }
     if (item) item.classList.add("current");
   };
+  // j / k: the next or previous claim shown, counted from the current one even when that
+  // one has just been hidden (dismissed).
   const move = (step) => {
-    const all = visible();
-    if (!all.length) return;
-    const at = all.findIndex((a) => a.dataset.claim === current);
-    const index = at < 0 ? (step > 0 ? 0 : all.length - 1)
-      : Math.max(0, Math.min(all.length - 1, at + step));
-    mark(all[index].dataset.claim);
+    const every = Array.from(document.querySelectorAll("#reader a.claim[data-claim]"));
+    const shown = new Set(visible());
+    if (!shown.size) return;
+    let at = every.findIndex((a) => a.dataset.claim === current);
+    if (at < 0) at = step > 0 ? -1 : every.length;
+    for (let i = at + step; i >= 0 && i < every.length; i += step) {
+      if (shown.has(every[i])) { mark(every[i].dataset.claim); return; }
+    }
   };
   const act = (key) => {
     const item = current && document.getElementById(`triage-${current}`);
