@@ -79,11 +79,13 @@ def _article_context(article: Article, request: HttpRequest) -> dict[str, Any]:
     user = request.user
     threshold = selectors.threshold()
     claims = sorted(article.claims.select_related("rating", "assignee"), key=lambda c: c.start)
+    others = 0
     for claim in claims:
-        claim.prominent = _prominent(claim, threshold)  # type: ignore[attr-defined]
+        prominent = _prominent(claim, threshold)
+        others += not prominent
+        claim.prominent = prominent  # type: ignore[attr-defined]
         # The triage controls in place: the steps of claims.workflow this user may take now.
         claim.can = available(user, claim)  # type: ignore[attr-defined]
-    others = sum(1 for c in claims if not getattr(c, "prominent"))  # noqa: B009
     return {
         "title": article.title or f"Article {article.pk}",
         "article": article,

@@ -89,7 +89,15 @@ def test_correct_a_claimant_then_see_it_in_the_claimreview(
         claim_id=claim.pk, actor=people["checker"], rating=rating("false"), summary="No."
     )
     workflow.claim_submit(claim_id=claim.pk, actor=people["checker"])
-    workflow.claim_publish(claim_id=claim.pk, actor=people["editor2"])
+    # The reviewer reads the corrected claimant in what will go out, then publishes.
+    reviewer = _login(browser, live_server, "editor2")
+    reviewer.goto(f"{live_server.url}/claims/{claim.pk}/")
+    assert '"name": "Councillor Tom Reyes"' in reviewer.inner_text("#going-out pre.json-ld")
+    reviewer.once("dialog", lambda dialog: dialog.accept())  # publishing asks first
+    reviewer.click("#going-out button:text-is('Publish')")
+    reviewer.wait_for_selector("text=Saved.")
+    _shot(reviewer, "claim-corrected-published")
+    reviewer.context.close()
     checker.goto(f"{live_server.url}/api/v1/claims/{claim.pk}/claimreview/")
     review = json.loads(checker.inner_text("body"))
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Councillor Tom Reyes"}

@@ -2,6 +2,7 @@
 desk (issue 14): every action goes through the claim's action view and its service."""
 
 import html as html_lib
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -206,11 +207,10 @@ def test_the_preview_is_what_publication_sends(editor: Any, editor2: Any, checke
     claim = _in_review(editor, checker, claimant="Tom Reyes")
     claim = Claim.objects.select_related("article", "rating").get(pk=claim.pk)
     preview = selectors.claim_review_preview(claim)
+    assert claim.published_at is None and claim.first_published_at is None  # left as it was
     published = workflow.claim_publish(claim_id=claim.pk, actor=editor2)
     published = Claim.objects.select_related("article", "rating").get(pk=published.pk)
     sent = selectors.claim_review(published, selectors.rating_scale())
-    import json
-
     drafted = json.loads(preview)
     for key in ("dateModified",):
         drafted.pop(key), sent.pop(key)
