@@ -413,3 +413,24 @@ def test_the_fast_claim_list_rows_equal_the_serializer(editor: Any, checker: Any
     claims = list(Claim.objects.select_related("rating", "assignee").order_by("pk"))
     assert empty in claims
     assert claim_list_rows(claims) == json.loads(json.dumps(ClaimListOut(claims, many=True).data))
+
+
+def test_claim_list_filters_by_outlet_and_the_day_found(editor_api: APIClient) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    echo = ClaimFactory(article=ArticleFactory(outlet="Northern Echo"))
+    old = ClaimFactory(article=ArticleFactory(outlet="Argus"))
+    Claim.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=9))
+
+    def ids(query: str) -> list[int]:
+        response = editor_api.get(f"/api/v1/claims/?{query}")
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids("outlet=ECHO") == [echo.pk]
+    day = timezone.localdate() - timedelta(days=3)
+    assert ids(f"detected_from={day}") == [echo.pk]
+    assert ids(f"detected_to={day}") == [old.pk]
+    assert editor_api.get("/api/v1/claims/?detected_from=soon").status_code == 400
