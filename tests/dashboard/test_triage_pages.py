@@ -293,3 +293,15 @@ def test_bulk_assign_without_a_person_changes_nobody(editor: Any, checker: Any) 
     assert "Choose whom to assign" in response.content.decode()
     claim.refresh_from_db()
     assert claim.assignee == checker
+
+
+def test_an_expired_form_is_a_page_of_the_desk(editor: Any) -> None:
+    claim = ClaimFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(f"/claims/{claim.pk}/dismiss/", {"version": claim.version})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form had expired" in html and '<a href="/">Queues</a>' in html
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DETECTED
