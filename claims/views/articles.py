@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
 
 from claims import errors, selectors
 from claims.fetch import fetch_article
@@ -86,6 +88,9 @@ def _article_context(article: Article, request: HttpRequest) -> dict[str, Any]:
         claim.prominent = prominent  # type: ignore[attr-defined]
         # The triage controls in place: the steps of claims.workflow this user may take now.
         claim.can = available(user, claim)  # type: ignore[attr-defined]
+        claim.url = reverse("desk:claim", args=[claim.pk])  # type: ignore[attr-defined]
+        claim.score_text = f"{claim.score:.2f}"  # type: ignore[attr-defined]
+    members = list(selectors.desk_members())
     return {
         "title": article.title or f"Article {article.pk}",
         "article": article,
@@ -99,7 +104,12 @@ def _article_context(article: Article, request: HttpRequest) -> dict[str, Any]:
         "can_add_claim": can(user, Action.TRIAGE),
         "kinds": ClaimKind.choices,
         "claimant_types": ClaimantType.choices,
-        "members": selectors.desk_members(),
+        "members": members,
+        # Rendered once for every claim's "Check it" and "Assign" (escaped by format_html).
+        "member_options": format_html_join(
+            "", '<option value="{}">{}</option>', ((m.username, m.username) for m in members)
+        ),
+        "reader_url": reverse("desk:article", args=[article.pk]),
         "statuses": ClaimStatus.choices,
         "ratings": Rating.objects.all(),
     }

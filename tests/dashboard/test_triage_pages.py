@@ -305,3 +305,24 @@ def test_an_expired_form_is_a_page_of_the_desk(editor: Any) -> None:
     assert "The form had expired" in html and '<a href="/">Queues</a>' in html
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DETECTED
+
+
+def test_the_readers_queries_do_not_grow_with_its_claims(editor: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counted = []
+    for words in (3, 40):
+        body = " ".join(f"Claim number {n} costs £{n} million." for n in range(words))
+        article = ArticleFactory(body=body)
+        at = 0
+        for n in range(words):
+            text = f"Claim number {n} costs £{n} million."
+            at = body.index(text, at)
+            ClaimFactory(article=article, start=at, end=at + len(text), text=text, score=n / words)
+        client = _client(editor)
+        client.get("/")  # the session and roles settle
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/articles/{article.pk}/").status_code == 200
+        counted.append(len(queries))
+    assert counted[0] == counted[1], counted
