@@ -114,6 +114,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 BULK_STEPS = ("dismiss", "start-checking", "assign")
+BULK_VERBS = {"dismiss": "Dismiss", "start-checking": "Start checking", "assign": "Assign"}
 NOBODY = "-"  # the assignee choice that takes the selected claims off whoever has them
 
 
@@ -139,8 +140,30 @@ def _bulk(request: HttpRequest) -> HttpResponse:
         )
         return redirect(request.get_full_path())
     reason = request.POST.get("reason", "")
+    ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
+    if not ids:
+        messages.error(request, "Tick the claims to act on first.")
+        return redirect(request.get_full_path())
+    if request.POST.get("confirmed") != "1":
+        # Asked first: the page's script asks in a dialog and says yes here; without it, this
+        # page asks, listing the claims, and nothing is done until the desk says yes.
+        chosen_claims = Claim.objects.filter(pk__in=ids).select_related("assignee")
+        return render(
+            request,
+            "claims/bulk_confirm.html",
+            {
+                "title": "Are you sure?",
+                "action": action,
+                "verb": BULK_VERBS[action],
+                "claims": chosen_claims,
+                "assignee": assignee,
+                "nobody": chosen == NOBODY,
+                "reason": reason,
+                "back": request.get_full_path(),
+            },
+        )
     done = 0
-    for pk in request.POST.getlist("claim"):
+    for pk in map(str, ids):
         if not pk.isdigit():
             continue
         try:

@@ -131,19 +131,27 @@ def test_bulk_assign_never_unassigns_silently(editor: Any, checker: Any) -> None
     page = client.get("/?queue=all").content.decode()
     assert 'data-confirm="' in page and 'value="-"' in page
     ids = [c.pk for c in claims]
-    response = client.post("/?queue=all", {"bulk_action": "assign", "claim": ids}, follow=True)
+    response = client.post(
+        "/?queue=all", {"confirmed": "1", "bulk_action": "assign", "claim": ids}, follow=True
+    )
     assert "Choose whom to assign" in response.content.decode()
     assert set(Claim.objects.values_list("assignee", flat=True)) == {checker.pk}
-    client.post("/?queue=all", {"bulk_action": "assign", "assignee": "nobody-x", "claim": ids})
+    client.post(
+        "/?queue=all",
+        {"confirmed": "1", "bulk_action": "assign", "assignee": "nobody-x", "claim": ids},
+    )
     assert set(Claim.objects.values_list("assignee", flat=True)) == {checker.pk}
-    client.post("/?queue=all", {"bulk_action": "assign", "assignee": "-", "claim": ids})
+    client.post(
+        "/?queue=all", {"confirmed": "1", "bulk_action": "assign", "assignee": "-", "claim": ids}
+    )
     assert set(Claim.objects.values_list("assignee", flat=True)) == {None}
 
 
 def test_bulk_dismiss_records_the_reason(editor: Any) -> None:
     claim = ClaimFactory()
     _client(editor).post(
-        "/?queue=all", {"bulk_action": "dismiss", "reason": "Satire", "claim": [claim.pk]}
+        "/?queue=all",
+        {"confirmed": "1", "bulk_action": "dismiss", "reason": "Satire", "claim": [claim.pk]},
     )
     event = Event.objects.get(claim=claim, action="claim.dismissed")
     assert event.after["reason"] == "Satire"

@@ -67,7 +67,7 @@ def test_viewer_sees_no_action_buttons_and_is_refused_when_posting(viewer: Any) 
     for action in ["dismiss", "start-checking", "verdict", "add-source", "comment", "publish"]:
         response = client.post(f"/claims/{claim.pk}/{action}/", {"version": claim.version})
         assert response.status_code == 403, action
-    response = client.post("/", {"bulk_action": "dismiss", "claim": [claim.pk]})
+    response = client.post("/", {"confirmed": "1", "bulk_action": "dismiss", "claim": [claim.pk]})
     assert response.status_code == 403
     assert client.post("/articles/load/", {"text": "Words " * 30}).status_code == 403
     claim.refresh_from_db()
@@ -106,7 +106,8 @@ def test_bulk_dismiss_and_assign_go_through_services(editor: Any, checker: Any) 
     claims = [ClaimFactory() for _ in range(5)]
     client = _client(editor)
     response = client.post(
-        "/?queue=all", {"bulk_action": "dismiss", "claim": [c.pk for c in claims[:3]]}
+        "/?queue=all",
+        {"confirmed": "1", "bulk_action": "dismiss", "claim": [c.pk for c in claims[:3]]},
     )
     assert response.status_code == 302
     assert Claim.objects.filter(status=ClaimStatus.DISMISSED).count() == 3
@@ -114,6 +115,7 @@ def test_bulk_dismiss_and_assign_go_through_services(editor: Any, checker: Any) 
     client.post(
         "/?queue=all",
         {
+            "confirmed": "1",
             "bulk_action": "start-checking",
             "assignee": "checker",
             "claim": [c.pk for c in claims[3:]],
@@ -121,7 +123,9 @@ def test_bulk_dismiss_and_assign_go_through_services(editor: Any, checker: Any) 
     )
     assert Claim.objects.filter(status=ClaimStatus.CHECKING, assignee=checker).count() == 2
     again = client.post(
-        "/?queue=all", {"bulk_action": "dismiss", "claim": [claims[0].pk]}, follow=True
+        "/?queue=all",
+        {"confirmed": "1", "bulk_action": "dismiss", "claim": [claims[0].pk]},
+        follow=True,
     )
     assert "Cannot dismiss" in again.content.decode()
 
@@ -290,7 +294,12 @@ def test_assignee_is_notified_in_the_dashboard_and_by_mail(
     with django_capture_on_commit_callbacks(execute=True):
         _client(editor).post(
             "/?queue=all",
-            {"bulk_action": "start-checking", "assignee": "checker", "claim": [claim.pk]},
+            {
+                "confirmed": "1",
+                "bulk_action": "start-checking",
+                "assignee": "checker",
+                "claim": [claim.pk],
+            },
         )
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["checker@example.org"]
     client = _client(checker)

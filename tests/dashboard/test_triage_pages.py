@@ -288,7 +288,7 @@ def test_bulk_assign_without_a_person_changes_nobody(editor: Any, checker: Any) 
         claim_id=ClaimFactory().pk, actor=editor, assignee=checker
     )
     response = _client(editor).post(
-        "/?queue=all", {"bulk_action": "assign", "claim": [claim.pk]}, follow=True
+        "/?queue=all", {"confirmed": "1", "bulk_action": "assign", "claim": [claim.pk]}, follow=True
     )
     assert "Choose whom to assign" in response.content.decode()
     claim.refresh_from_db()
@@ -326,3 +326,28 @@ def test_the_readers_queries_do_not_grow_with_its_claims(editor: Any) -> None:
             assert client.get(f"/articles/{article.pk}/").status_code == 200
         counted.append(len(queries))
     assert counted[0] == counted[1], counted
+
+
+def test_bulk_actions_ask_first_and_do_nothing_until_the_desk_says_yes(
+    editor: Any, checker: Any
+) -> None:
+    claims = [ClaimFactory(), ClaimFactory(text="<b>bold</b>")]
+    ids = [c.pk for c in claims]
+    client = _client(editor)
+    asked = client.post(
+        "/?queue=all&outlet=", {"bulk_action": "assign", "assignee": "checker", "claim": ids}
+    )
+    html = asked.content.decode()
+    assert asked.status_code == 200 and "Assign 2 claims?" in html
+    assert "They go to <strong>checker</strong>" in html and "&lt;b&gt;bold" in html
+    assert 'name="confirmed" value="1"' in html and 'action="/?queue=all&amp;outlet="' in html
+    assert not Claim.objects.filter(assignee=checker).exists()
+    done = client.post(
+        "/?queue=all",
+        {"bulk_action": "assign", "assignee": "checker", "claim": ids, "confirmed": "1"},
+        follow=True,
+    )
+    assert "Done for 2 claims." in done.content.decode()
+    assert Claim.objects.filter(assignee=checker).count() == 2
+    none = client.post("/?queue=all", {"bulk_action": "dismiss"}, follow=True)
+    assert "Tick the claims to act on first." in none.content.decode()

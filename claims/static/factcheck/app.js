@@ -242,7 +242,10 @@ function confirmForms() {
       const what = choice.selectedIndex > 0 ? choice.options[choice.selectedIndex].text : "Apply";
       question = `${what}: ${ticked} selected claim${ticked === 1 ? "" : "s"}?`;
     }
-    if (!window.confirm(question)) event.preventDefault();
+    if (!window.confirm(question)) { event.preventDefault(); return; }
+    // Said yes here: the server does not ask again (without script, it asks on a page).
+    const said = form.querySelector("input[data-confirmed]");
+    if (said) said.value = "1";
   }, true);
 }
 
