@@ -197,3 +197,33 @@ def test_page_size_is_checked_and_capped(
     assert response.status_code == status
     if count is not None:
         assert len(response.json()["results"]) == count
+
+
+def test_a_fresh_claims_detail_reads_nothing_it_does_not_show(editor_api: APIClient) -> None:
+    """Sources, comments, history and matches are read only when the claim has some."""
+    from django.test.utils import CaptureQueriesContext
+
+    claim = ClaimFactory()
+    with CaptureQueriesContext(connection) as queries:
+        data = editor_api.get(f"/api/v1/claims/{claim.pk}/").json()
+    assert (data["sources"], data["comments"], data["history"], data["matches"]) == ([],) * 4
+    relations = ("claims_source", "claims_comment", "claims_event", "claims_claimmatch")
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(q["sql"].startswith(f'SELECT "{table}".') for table in relations)
+    ]
+    assert reads == []
+
+
+def test_a_token_reads_the_list_in_two_queries(django_assert_num_queries: Any, db: None) -> None:
+    from claims.services import integrations
+
+    for _ in range(5):
+        ClaimFactory(article=ArticleFactory())
+    _, raw = integrations.api_token_create(name="cms", scope="read")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/claims/")  # the first use is recorded (once a minute)
+    with django_assert_num_queries(2):  # the token, the page
+        assert len(client.get("/api/v1/claims/").json()["results"]) == 5
