@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,392 +15,157 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Rating",
+            name='Rating',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("label", models.CharField(max_length=100, unique=True)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "colour",
-                    models.CharField(
-                        default="#888888", help_text="A hex colour, e.g. #1a7f37", max_length=7
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="Position on the scale, first = most true"
-                    ),
-                ),
-                ("rating_value", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("is_unverifiable", models.BooleanField(default=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(max_length=100, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('description', models.TextField(blank=True)),
+                ('colour', models.CharField(default='#888888', help_text='A hex colour, e.g. #1a7f37', max_length=7)),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Position on the scale, first = most true')),
+                ('rating_value', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('is_unverifiable', models.BooleanField(default=False)),
             ],
             options={
-                "ordering": ["order", "id"],
+                'ordering': ['order', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(blank=True, max_length=500)),
-                ("outlet", models.CharField(blank=True, max_length=200)),
-                ("author", models.CharField(blank=True, max_length=300)),
-                ("url", models.URLField(blank=True, max_length=2000)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("body", models.TextField()),
-                ("raw", models.TextField(blank=True)),
-                ("content_type", models.CharField(default="text/plain", max_length=50)),
-                ("content_hash", models.CharField(max_length=64, unique=True)),
-                (
-                    "idempotency_key",
-                    models.CharField(blank=True, max_length=200, null=True, unique=True),
-                ),
-                (
-                    "extraction_status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Queued"),
-                            ("running", "Running"),
-                            ("done", "Done"),
-                            ("failed", "Failed"),
-                        ],
-                        default="queued",
-                        max_length=10,
-                    ),
-                ),
-                ("extraction_error", models.TextField(blank=True)),
-                ("extraction_started_at", models.DateTimeField(blank=True, null=True)),
-                ("extraction_finished_at", models.DateTimeField(blank=True, null=True)),
-                ("extractor_version", models.CharField(blank=True, max_length=100)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "loaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(blank=True, max_length=500)),
+                ('outlet', models.CharField(blank=True, max_length=200)),
+                ('author', models.CharField(blank=True, max_length=300)),
+                ('url', models.URLField(blank=True, max_length=2000)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('body', models.TextField()),
+                ('raw', models.TextField(blank=True)),
+                ('content_type', models.CharField(default='text/plain', max_length=50)),
+                ('content_hash', models.CharField(max_length=64, unique=True)),
+                ('idempotency_key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                ('extraction_status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
+                ('extraction_error', models.TextField(blank=True)),
+                ('extraction_started_at', models.DateTimeField(blank=True, null=True)),
+                ('extraction_finished_at', models.DateTimeField(blank=True, null=True)),
+                ('extractor_version', models.CharField(blank=True, max_length=100)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Claim",
+            name='Claim',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                ("text", models.TextField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("quantity", "Quantity"),
-                            ("comparison", "Comparison"),
-                            ("causal", "Causal"),
-                            ("rule", "Rule"),
-                            ("prediction", "Prediction"),
-                            ("quote", "Quote"),
-                            ("event", "Event"),
-                            ("personal", "Personal"),
-                            ("other", "Other"),
-                        ],
-                        default="other",
-                        max_length=20,
-                    ),
-                ),
-                ("score", models.FloatField(default=0.0, help_text="Check-worthiness, 0..1")),
-                ("model_version", models.CharField(blank=True, max_length=100)),
-                ("quantities", models.JSONField(blank=True, default=list)),
-                ("claimant", models.CharField(blank=True, max_length=300)),
-                ("entities", models.JSONField(blank=True, default=list)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("detected", "Detected"),
-                            ("dismissed", "Dismissed"),
-                            ("checking", "Checking"),
-                            ("in_review", "In review"),
-                            ("published", "Published"),
-                        ],
-                        default="detected",
-                        max_length=20,
-                    ),
-                ),
-                ("summary", models.TextField(blank=True, help_text="The verdict's explanation")),
-                (
-                    "claim_reviewed",
-                    models.CharField(
-                        blank=True,
-                        help_text="Short statement of the claim for ClaimReview",
-                        max_length=75,
-                    ),
-                ),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="claims",
-                        to="claims.article",
-                    ),
-                ),
-                (
-                    "assignee",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="assigned_claims",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "canonical",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="repeats",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "published_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "verdict_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "rating",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="claims.rating",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('text', models.TextField()),
+                ('kind', models.CharField(choices=[('quantity', 'Quantity'), ('comparison', 'Comparison'), ('causal', 'Causal'), ('rule', 'Rule'), ('prediction', 'Prediction'), ('quote', 'Quote'), ('event', 'Event'), ('personal', 'Personal'), ('other', 'Other')], default='other', max_length=20)),
+                ('score', models.FloatField(default=0.0, help_text='Check-worthiness, 0..1')),
+                ('model_version', models.CharField(blank=True, max_length=100)),
+                ('quantities', models.JSONField(blank=True, default=list)),
+                ('claimant', models.CharField(blank=True, max_length=300)),
+                ('entities', models.JSONField(blank=True, default=list)),
+                ('status', models.CharField(choices=[('detected', 'Detected'), ('dismissed', 'Dismissed'), ('checking', 'Checking'), ('in_review', 'In review'), ('published', 'Published')], default='detected', max_length=20)),
+                ('summary', models.TextField(blank=True, help_text="The verdict's explanation")),
+                ('claim_reviewed', models.CharField(blank=True, help_text='Short statement of the claim for ClaimReview', max_length=75)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='claims.article')),
+                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_claims', to=settings.AUTH_USER_MODEL)),
+                ('canonical', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='repeats', to='claims.claim')),
+                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('verdict_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('rating', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='claims.rating')),
             ],
             options={
-                "ordering": ["article_id", "start"],
+                'ordering': ['article_id', 'start'],
             },
         ),
         migrations.CreateModel(
-            name="Comment",
+            name='Comment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("body", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="claims.claim",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('body', models.TextField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='claims.claim')),
             ],
             options={
-                "ordering": ["created_at", "id"],
+                'ordering': ['created_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Event",
+            name='Event',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("action", models.CharField(max_length=50)),
-                ("before", models.JSONField(blank=True, default=dict)),
-                ("after", models.JSONField(blank=True, default=dict)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="events",
-                        to="claims.article",
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="events",
-                        to="claims.claim",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('action', models.CharField(max_length=50)),
+                ('before', models.JSONField(blank=True, default=dict)),
+                ('after', models.JSONField(blank=True, default=dict)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='claims.article')),
+                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='claims.claim')),
             ],
             options={
-                "ordering": ["created_at", "id"],
+                'ordering': ['created_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Source",
+            name='Source',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("url", models.URLField(max_length=2000)),
-                ("title", models.CharField(blank=True, max_length=500)),
-                ("publisher", models.CharField(blank=True, max_length=300)),
-                ("accessed_at", models.DateField(blank=True, null=True)),
-                ("excerpt", models.TextField(blank=True, help_text="The passage relied on")),
-                (
-                    "stance",
-                    models.CharField(
-                        choices=[
-                            ("supports", "Supports"),
-                            ("refutes", "Refutes"),
-                            ("context", "Context"),
-                        ],
-                        default="context",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "added_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sources",
-                        to="claims.claim",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=2000)),
+                ('title', models.CharField(blank=True, max_length=500)),
+                ('publisher', models.CharField(blank=True, max_length=300)),
+                ('accessed_at', models.DateField(blank=True, null=True)),
+                ('excerpt', models.TextField(blank=True, help_text='The passage relied on')),
+                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Context')], default='context', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='claims.claim')),
             ],
             options={
-                "ordering": ["created_at", "id"],
+                'ordering': ['created_at', 'id'],
             },
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["extraction_status"], name="article_extraction_status"),
+            model_name='article',
+            index=models.Index(fields=['extraction_status'], name='article_extraction_status'),
         ),
         migrations.AddIndex(
-            model_name="event",
-            index=models.Index(fields=["claim", "created_at"], name="event_claim_created"),
+            model_name='event',
+            index=models.Index(fields=['claim', 'created_at'], name='event_claim_created'),
         ),
         migrations.AddIndex(
-            model_name="claim",
-            index=models.Index(fields=["status", "-score"], name="claim_status_score"),
+            model_name='claim',
+            index=models.Index(fields=['status', '-score'], name='claim_status_score'),
         ),
         migrations.AddIndex(
-            model_name="claim",
-            index=models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            model_name='claim',
+            index=models.Index(fields=['assignee', 'status'], name='claim_assignee_status'),
         ),
         migrations.AddIndex(
-            model_name="claim",
-            index=models.Index(fields=["updated_at"], name="claim_updated_at"),
+            model_name='claim',
+            index=models.Index(fields=['updated_at'], name='claim_updated_at'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("end__gt", models.F("start"))), name="claim_span_not_empty"
-            ),
+            model_name='claim',
+            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='claim_span_not_empty'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.UniqueConstraint(
-                fields=("article", "start", "end"), name="claim_unique_span"
-            ),
+            model_name='claim',
+            constraint=models.UniqueConstraint(fields=('article', 'start', 'end'), name='claim_unique_span'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", 0), ("score__lte", 1)), name="claim_score_0_1"
-            ),
+            model_name='claim',
+            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='claim_score_0_1'),
         ),
     ]

@@ -5,6 +5,7 @@ from django.db import migrations
 from claims.defaults import DEFAULT_RATINGS
 
 
+
 def seed(apps, schema_editor):
     Rating = apps.get_model("claims", "Rating")
     for label, slug, colour, order, value, unverifiable, description in DEFAULT_RATINGS:

@@ -6,196 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0003_integrations_and_dashboard"),
+        ('claims', '0003_integrations_and_dashboard'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="claim",
-            name="embedding",
+            model_name='claim',
+            name='embedding',
             field=models.BinaryField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name="FactCheck",
+            name='FactCheck',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "collection",
-                    models.CharField(
-                        help_text="The archive it came from, e.g. the desk's own site",
-                        max_length=100,
-                    ),
-                ),
-                (
-                    "external_id",
-                    models.CharField(help_text="Its id (or URL) in that archive", max_length=300),
-                ),
-                ("text", models.TextField(help_text="The claim as the fact-check states it")),
-                ("title", models.CharField(blank=True, max_length=500)),
-                ("claimant", models.CharField(blank=True, max_length=300)),
-                (
-                    "claim_date",
-                    models.DateField(blank=True, help_text="When the claim was made", null=True),
-                ),
-                (
-                    "published_on",
-                    models.DateField(blank=True, help_text="When the verdict appeared", null=True),
-                ),
-                (
-                    "rating_label",
-                    models.CharField(blank=True, help_text="As the archive says", max_length=100),
-                ),
-                ("url", models.URLField(blank=True, max_length=2000)),
-                ("embedding", models.BinaryField()),
-                ("embedding_version", models.CharField(max_length=100)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
-                (
-                    "imported_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "rating",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The archive's rating on this desk's scale, where the label matches",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to="claims.rating",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('collection', models.CharField(help_text="The archive it came from, e.g. the desk's own site", max_length=100)),
+                ('external_id', models.CharField(help_text='Its id (or URL) in that archive', max_length=300)),
+                ('text', models.TextField(help_text='The claim as the fact-check states it')),
+                ('title', models.CharField(blank=True, max_length=500)),
+                ('claimant', models.CharField(blank=True, max_length=300)),
+                ('claim_date', models.DateField(blank=True, help_text='When the claim was made', null=True)),
+                ('published_on', models.DateField(blank=True, help_text='When the verdict appeared', null=True)),
+                ('rating_label', models.CharField(blank=True, help_text='As the archive says', max_length=100)),
+                ('url', models.URLField(blank=True, max_length=2000)),
+                ('embedding', models.BinaryField()),
+                ('embedding_version', models.CharField(max_length=100)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('rating', models.ForeignKey(blank=True, help_text="The archive's rating on this desk's scale, where the label matches", null=True, on_delete=django.db.models.deletion.SET_NULL, to='claims.rating')),
             ],
             options={
-                "ordering": ["-published_on", "-id"],
+                'ordering': ['-published_on', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ClaimMatch",
+            name='ClaimMatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("score", models.FloatField()),
-                ("cosine", models.FloatField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("linked", "Linked automatically"),
-                            ("suggested", "Suggested"),
-                            ("confirmed", "Confirmed by an editor"),
-                            ("rejected", "Rejected by an editor"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "reasons",
-                    models.JSONField(
-                        blank=True, default=list, help_text="Why it was not linked automatically"
-                    ),
-                ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="matches",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "target_claim",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="matched_by",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "target_factcheck",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="matched_by",
-                        to="claims.factcheck",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('score', models.FloatField()),
+                ('cosine', models.FloatField()),
+                ('status', models.CharField(choices=[('linked', 'Linked automatically'), ('suggested', 'Suggested'), ('confirmed', 'Confirmed by an editor'), ('rejected', 'Rejected by an editor')], max_length=20)),
+                ('reasons', models.JSONField(blank=True, default=list, help_text='Why it was not linked automatically')),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='claims.claim')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('target_claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='matched_by', to='claims.claim')),
+                ('target_factcheck', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='matched_by', to='claims.factcheck')),
             ],
             options={
-                "ordering": ["-score"],
+                'ordering': ['-score'],
             },
         ),
         migrations.AddField(
-            model_name="claim",
-            name="canonical_factcheck",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="repeats",
-                to="claims.factcheck",
-            ),
+            model_name='claim',
+            name='canonical_factcheck',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='repeats', to='claims.factcheck'),
         ),
         migrations.AddConstraint(
-            model_name="factcheck",
-            constraint=models.UniqueConstraint(
-                fields=("collection", "external_id"), name="factcheck_unique_in_collection"
-            ),
+            model_name='factcheck',
+            constraint=models.UniqueConstraint(fields=('collection', 'external_id'), name='factcheck_unique_in_collection'),
         ),
         migrations.AddIndex(
-            model_name="claimmatch",
-            index=models.Index(fields=["status", "-created_at"], name="claimmatch_status"),
+            model_name='claimmatch',
+            index=models.Index(fields=['status', '-created_at'], name='claimmatch_status'),
         ),
         migrations.AddConstraint(
-            model_name="claimmatch",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("target_claim__isnull", False), ("target_factcheck__isnull", True)),
-                    models.Q(("target_claim__isnull", True), ("target_factcheck__isnull", False)),
-                    _connector="OR",
-                ),
-                name="claimmatch_one_target",
-            ),
+            model_name='claimmatch',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('target_claim__isnull', False), ('target_factcheck__isnull', True)), models.Q(('target_claim__isnull', True), ('target_factcheck__isnull', False)), _connector='OR'), name='claimmatch_one_target'),
         ),
         migrations.AddConstraint(
-            model_name="claimmatch",
-            constraint=models.UniqueConstraint(
-                fields=("claim", "target_claim"), name="claimmatch_unique_claim_target"
-            ),
+            model_name='claimmatch',
+            constraint=models.UniqueConstraint(fields=('claim', 'target_claim'), name='claimmatch_unique_claim_target'),
         ),
         migrations.AddConstraint(
-            model_name="claimmatch",
-            constraint=models.UniqueConstraint(
-                fields=("claim", "target_factcheck"), name="claimmatch_unique_factcheck_target"
-            ),
+            model_name='claimmatch',
+            constraint=models.UniqueConstraint(fields=('claim', 'target_factcheck'), name='claimmatch_unique_factcheck_target'),
         ),
     ]

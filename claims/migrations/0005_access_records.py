@@ -6,66 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0004_claim_memory"),
+        ('claims', '0004_claim_memory'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AccessRecord",
+            name='AccessRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("login", "Logged in"),
-                            ("login_failed", "Failed login"),
-                            ("login_throttled", "Login refused (too many failures)"),
-                            ("logout", "Logged out"),
-                            ("token", "API token used"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("username", models.CharField(blank=True, max_length=150)),
-                ("ip", models.GenericIPAddressField(blank=True, null=True)),
-                ("user_agent", models.CharField(blank=True, max_length=300)),
-                ("path", models.CharField(blank=True, max_length=300)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "token",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to="claims.apitoken",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('login', 'Logged in'), ('login_failed', 'Failed login'), ('login_throttled', 'Login refused (too many failures)'), ('logout', 'Logged out'), ('token', 'API token used')], max_length=20)),
+                ('username', models.CharField(blank=True, max_length=150)),
+                ('ip', models.GenericIPAddressField(blank=True, null=True)),
+                ('user_agent', models.CharField(blank=True, max_length=300)),
+                ('path', models.CharField(blank=True, max_length=300)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='claims.apitoken')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
-                "indexes": [
-                    models.Index(
-                        fields=["kind", "username", "created_at"], name="access_by_username"
-                    ),
-                    models.Index(fields=["kind", "ip", "created_at"], name="access_by_ip"),
-                ],
+                'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['kind', 'username', 'created_at'], name='access_by_username'), models.Index(fields=['kind', 'ip', 'created_at'], name='access_by_ip')],
             },
         ),
     ]

@@ -20,18 +20,17 @@ def authors_from_drafters(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0005_access_records"),
+        ('claims', '0005_access_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="claim",
-            name="verdict_authors",
-            field=models.ManyToManyField(
-                blank=True, related_name="authored_verdicts", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='claim',
+            name='verdict_authors',
+            field=models.ManyToManyField(blank=True, related_name='authored_verdicts', to=settings.AUTH_USER_MODEL),
         ),
         migrations.RunPython(authors_from_drafters, migrations.RunPython.noop),
     ]

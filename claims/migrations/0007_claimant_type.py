@@ -4,19 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0006_verdict_authors"),
+        ('claims', '0006_verdict_authors'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="claim",
-            name="claimant_type",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "None"), ("person", "Person"), ("organisation", "Organisation")],
-                default="",
-                max_length=20,
-            ),
+            model_name='claim',
+            name='claimant_type',
+            field=models.CharField(blank=True, choices=[('', 'None'), ('person', 'Person'), ('organisation', 'Organisation')], default='', max_length=20),
         ),
     ]

@@ -5,38 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0008_article_external_id"),
+        ('claims', '0008_article_external_id'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="webhooksubscription",
-            name="token",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="webhook_subscriptions",
-                to="claims.apitoken",
-            ),
+            model_name='webhooksubscription',
+            name='token',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='webhook_subscriptions', to='claims.apitoken'),
         ),
         migrations.AddField(
-            model_name="webhooksubscription",
-            name="updated_at",
+            model_name='webhooksubscription',
+            name='updated_at',
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AlterField(
-            model_name="apitoken",
-            name="scope",
-            field=models.CharField(
-                choices=[
-                    ("read", "Read"),
-                    ("write", "Read and write"),
-                    ("webhooks", "Read, write and manage its own webhooks"),
-                ],
-                default="read",
-                max_length=10,
-            ),
+            model_name='apitoken',
+            name='scope',
+            field=models.CharField(choices=[('read', 'Read'), ('write', 'Read and write'), ('webhooks', 'Read, write and manage its own webhooks')], default='read', max_length=10),
         ),
     ]

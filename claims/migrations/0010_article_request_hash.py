@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0009_webhooks_owned_by_tokens"),
+        ('claims', '0009_webhooks_owned_by_tokens'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="request_hash",
+            model_name='article',
+            name='request_hash',
             field=models.CharField(blank=True, max_length=64),
         ),
     ]

@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0012_throttle_cache_table"),
+        ('claims', '0012_throttle_cache_table'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="claim",
-            name="added_by_person",
+            model_name='claim',
+            name='added_by_person',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="edited_fields",
+            model_name='claim',
+            name='edited_fields',
             field=models.JSONField(blank=True, default=list),
         ),
     ]
