@@ -1,11 +1,15 @@
 """`make bench`: the figures issue 7 asks for, measured against the local PostgreSQL and
 Redis in a database of its own (factcheck_bench, dropped and made afresh each run):
 
+- the machine: CPU model, cores and the instruction-set features the models use (AVX2,
+  AVX-512, VNNI), printed beside the figures;
 - ingest: articles pushed through the API (gunicorn) and extracted by real Celery workers
-  over Redis, with one and with two workers;
+  over Redis, with one and with two workers: articles per minute, per worker and per core;
 - API: with 100,000 claims stored, p50/p95 and requests per second of the filtered claim
   list, claim detail and a transition, from 10 clients in a second process (bench/load.py),
-  and in the same run the same page from a bare `.values()` view (the floor);
+  and in the same run the same data from bare `.values()` views (the floors, bench/urls.py).
+  Each latency measurement runs three times and the median run (by p95) is reported, so
+  one noisy run does not decide a target;
 - dashboard: server time and query count of the queue, article and claim pages;
 - exports: CSV and XLSX of every claim, time and peak memory, each in its own process.
 
@@ -48,6 +52,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
     "API_RATE_LIMIT": "1000000/minute",  # the bench measures speed, not the rate limit
+    "FACTCHECK_ALLOW_PRIVATE_URLS": "true",  # the bench's webhook subscriber is on loopback
+    "DATABASE_CONN_MAX_AGE": "60",  # as docker-compose.yml deploys it
 }
 os.environ.update(ENV)
 
@@ -67,6 +73,28 @@ def _drop_database() -> None:
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS factcheck_bench WITH (FORCE)")
+
+
+CPU_FEATURES = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+
+
+def cpu() -> dict[str, Any]:
+    """The CPU's model and the features that decide how fast the int8/ONNX models run."""
+    model, flags = "unknown", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == "model name" and model == "unknown":
+                model = value.strip()
+            elif name.strip() == "flags" and not flags:
+                flags = set(value.split())
+    except OSError:
+        pass
+    return {
+        "cpu_model": model,
+        "cpu_cores": os.cpu_count(),
+        "cpu_features": {feature: feature in flags for feature in CPU_FEATURES},
+    }
 
 
 def _free_port() -> int:
@@ -94,9 +122,13 @@ class Processes:
     def __init__(self) -> None:
         self.running: list[subprocess.Popen[bytes]] = []
 
-    def start(self, args: list[str]) -> subprocess.Popen[bytes]:
+    def start(self, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            args, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            args,
+            cwd=ROOT,
+            env={**ENV, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.running.append(process)
         return process
@@ -137,7 +169,7 @@ def _gunicorn(processes: Processes, port: int, workers: int, threads: int) -> An
     return server
 
 
-def _worker(processes: Processes, number: int) -> Any:
+def _worker(processes: Processes, number: int, threads: int) -> Any:
     return processes.start(
         [
             PY,
@@ -155,7 +187,8 @@ def _worker(processes: Processes, number: int) -> Any:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-        ]
+        ],
+        env={"FACTCHECK_SCORING_THREADS": str(threads)},
     )
 
 
@@ -215,7 +248,10 @@ def ingest(processes: Processes, token: str, count: int, workers: int, seed: str
 
     port = _free_port()
     server = _gunicorn(processes, port, workers=2, threads=4)
-    started_workers = [_worker(processes, n) for n in range(workers)]
+    # The model threads of the workers share the cores (FACTCHECK_SCORING_THREADS x workers
+    # = cores, as README "Benchmarks" advises), so a second worker adds work, not contention.
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    started_workers = [_worker(processes, n, threads) for n in range(workers)]
     warm = _post_articles(port, token, _articles(workers, f"warm-{seed}"))
     _wait_extracted(warm, timeout=300)  # models loaded in every worker before the clock runs
     texts = _articles(count, seed)
@@ -227,10 +263,13 @@ def ingest(processes: Processes, token: str, count: int, workers: int, seed: str
         processes.stop(worker)
     processes.stop(server)
     failed = Article.objects.filter(pk__in=ids, extraction_status="failed").count()
+    per_minute = count / seconds * 60
     return {
         "articles": count,
         "seconds": round(seconds, 1),
-        "articles_per_minute": round(count / seconds * 60, 1),
+        "articles_per_minute": round(per_minute, 1),
+        "articles_per_minute_per_worker": round(per_minute / workers, 1),
+        "articles_per_minute_per_core": round(per_minute / (os.cpu_count() or 1), 1),
         "claims": Claim.objects.filter(article_id__in=ids).count(),
         "failed": failed,
     }
@@ -341,6 +380,31 @@ def _load(spec: dict[str, Any], clients: int, seconds: float) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+REPEATS = 3
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run whose p95 is the median of the runs (every run's p95 kept beside it)."""
+    ordered = sorted(runs, key=lambda run: run["p95_ms"] if run["p95_ms"] is not None else 1e9)
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["p95_runs_ms"] = [run["p95_ms"] for run in runs]
+    chosen["failed"] = sum(run["failed"] for run in runs)
+    chosen["failures_sample"] = [f for run in runs for f in run["failures_sample"]][:5]
+    return chosen
+
+
+def _subscribe_webhooks() -> None:
+    """A CMS subscribed to every event, so each transition writes its webhook deliveries in
+    its transaction as a real desk's does. Nothing is delivered: no worker runs during the
+    API load, and the address is a closed loopback port."""
+    from claims.models import WebhookEvent
+    from claims.services import integrations
+
+    integrations.webhook_subscribe(
+        url=f"http://127.0.0.1:{_free_port()}/hooks", events=list(WebhookEvent.values), actor=None
+    )
+
+
 def api(processes: Processes, token: str, clients: int, seconds: float) -> dict[str, Any]:
     from claims.models import Claim
 
@@ -349,31 +413,40 @@ def api(processes: Processes, token: str, clients: int, seconds: float) -> dict[
     base = f"http://127.0.0.1:{port}"
     bearer = {"Authorization": f"Bearer {token}"}
     list_url = f"{base}/api/v1/claims/?status=detected&ordering=-score&page_size=50"
-    ids = list(Claim.objects.filter(status="detected").values_list("pk", flat=True)[:20000])
+    ids = list(Claim.objects.filter(status="detected").values_list("pk", flat=True)[:30000])
     random.shuffle(ids)
-    half = len(ids) // 2  # detail reads one half; transitions move the other (once each)
-    results = {
-        "list": _load({"urls": [list_url], "headers": bearer}, clients, seconds),
-        "floor": _load({"urls": [f"{base}/bench/floor/?status=detected"]}, clients, seconds),
-        "detail": _load(
-            {"urls": [f"{base}/api/v1/claims/{pk}/" for pk in ids[:half]], "headers": bearer},
-            clients,
-            seconds,
-        ),
+    # Detail reads the first third; each of the three transition runs moves its own ninth
+    # (a claim is started once).
+    reads, moves = ids[: len(ids) // 3], ids[len(ids) // 3 :]
+    detail_urls = [f"{base}/api/v1/claims/{pk}/" for pk in reads]
+    specs = {
+        "list": {"urls": [list_url], "headers": bearer},
+        "floor": {"urls": [f"{base}/bench/floor/?status=detected"]},
+        "detail": {"urls": detail_urls, "headers": bearer},
+        "detail_floor": {"urls": [f"{base}/bench/floor/{pk}/" for pk in reads]},
     }
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in [*specs, "transition"]}
+    for _ in range(REPEATS):  # interleaved, so a noisy moment hits a page and its floor alike
+        for name, spec in specs.items():
+            runs[name].append(_load(spec, clients, seconds))
     session = _login(port, "bench-editor", PASSWORD)
-    results["transition"] = _load(
-        {
-            "urls": [f"{base}/api/v1/claims/{pk}/start-checking/" for pk in ids[half:]],
-            "headers": session,
-            "method": "POST",
-            "bodies": [json.dumps({"assignee": "bench-editor"})],
-        },
-        clients,
-        seconds,
-    )
+    share = len(moves) // REPEATS
+    for repeat in range(REPEATS):
+        chunk = moves[repeat * share : (repeat + 1) * share]
+        runs["transition"].append(
+            _load(
+                {
+                    "urls": [f"{base}/api/v1/claims/{pk}/start-checking/" for pk in chunk],
+                    "headers": session,
+                    "method": "POST",
+                    "bodies": [json.dumps({"assignee": "bench-editor"})],
+                },
+                clients,
+                seconds,
+            )
+        )
     processes.stop(server)
-    return results
+    return {name: _median_run(found) for name, found in runs.items()}
 
 
 def dashboard() -> dict[str, Any]:
@@ -420,15 +493,32 @@ def export(kind: str) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _figures(load: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {
+        f"{prefix}_p50_ms": load["p50_ms"],
+        f"{prefix}_p95_ms": load["p95_ms"],
+        f"{prefix}_p95_runs_ms": load["p95_runs_ms"],
+        f"{prefix}_rps": load["rps"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument(
+        "--articles", type=int, default=1000, help="articles per ingest run (0: no ingest)"
+    )
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "latest.json")
     args = parser.parse_args()
 
+    machine = cpu()
+    print(
+        f"cpu: {machine['cpu_model']}, {machine['cpu_cores']} cores, features: "
+        + ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in machine["cpu_features"].items()),
+        flush=True,
+    )
     _prepare_database()
     import django
 
@@ -443,38 +533,41 @@ def main() -> None:
     _, token = integrations.api_token_create(name="bench", scope="write")
 
     processes = Processes()
-    report: dict[str, Any] = {"machine_cores": os.cpu_count()}
+    report: dict[str, Any] = {**machine, "machine_cores": os.cpu_count()}
+    ingests: dict[int, dict[str, Any]] = {}
     try:
-        one = ingest(processes, token, args.articles, 1, "one")
-        two = ingest(processes, token, args.articles, 2, "two")
+        if args.articles:
+            for workers in (1, 2):
+                ingests[workers] = ingest(processes, token, args.articles, workers, f"w{workers}")
         stored = top_up_claims(args.claims)
+        _subscribe_webhooks()
         loads = api(processes, token, args.clients, args.seconds)
         pages = dashboard()
         csv, xlsx = export("csv"), export("xlsx")
     finally:
         processes.stop_all()
+    report["ingest_articles"] = args.articles
+    for workers, figures in ingests.items():
+        suffix = f"{workers}_worker" + ("s" if workers > 1 else "")
+        report[f"ingest_articles_per_minute_{suffix}"] = figures["articles_per_minute"]
+        report[f"ingest_articles_per_minute_per_worker_{suffix}"] = figures[
+            "articles_per_minute_per_worker"
+        ]
+        report[f"ingest_articles_per_minute_per_core_{suffix}"] = figures[
+            "articles_per_minute_per_core"
+        ]
+        report[f"ingest_seconds_{suffix}"] = figures["seconds"]
+    report["ingest_failed_articles"] = sum(f["failed"] for f in ingests.values())
     report.update(
         {
-            "ingest_articles": args.articles,
-            "ingest_articles_per_minute_1_worker": one["articles_per_minute"],
-            "ingest_articles_per_minute_2_workers": two["articles_per_minute"],
-            "ingest_seconds_1_worker": one["seconds"],
-            "ingest_seconds_2_workers": two["seconds"],
-            "ingest_failed_articles": one["failed"] + two["failed"],
             "claims_stored": stored,
             "api_clients": args.clients,
-            "api_claim_list_p50_ms": loads["list"]["p50_ms"],
-            "api_claim_list_p95_ms": loads["list"]["p95_ms"],
-            "api_claim_list_rps": loads["list"]["rps"],
-            "api_claim_list_floor_p50_ms": loads["floor"]["p50_ms"],
-            "api_claim_list_floor_p95_ms": loads["floor"]["p95_ms"],
-            "api_claim_list_floor_rps": loads["floor"]["rps"],
-            "api_claim_detail_p50_ms": loads["detail"]["p50_ms"],
-            "api_claim_detail_p95_ms": loads["detail"]["p95_ms"],
-            "api_claim_detail_rps": loads["detail"]["rps"],
-            "api_transition_p50_ms": loads["transition"]["p50_ms"],
-            "api_transition_p95_ms": loads["transition"]["p95_ms"],
-            "api_transition_rps": loads["transition"]["rps"],
+            "api_repeats": REPEATS,
+            **_figures(loads["list"], "api_claim_list"),
+            **_figures(loads["floor"], "api_claim_list_floor"),
+            **_figures(loads["detail"], "api_claim_detail"),
+            **_figures(loads["detail_floor"], "api_claim_detail_floor"),
+            **_figures(loads["transition"], "api_transition"),
             "api_failed_requests": sum(v["failed"] for v in loads.values()),
             "api_failures_sample": [f for v in loads.values() for f in v["failures_sample"]][:5],
             **{f"dashboard_{name}_ms": v["ms"] for name, v in pages.items()},
@@ -487,14 +580,25 @@ def main() -> None:
             "export_xlsx_baseline_mb": xlsx["baseline_mb"],
         }
     )
-    floor = report["api_claim_list_floor_p95_ms"] or 1
+    list_p95, detail_p95 = report["api_claim_list_p95_ms"], report["api_claim_detail_p95_ms"]
+    list_floor = report["api_claim_list_floor_p95_ms"] or 1
+    detail_floor = report["api_claim_detail_floor_p95_ms"] or 1
+    report["api_claim_list_over_floor"] = round(list_p95 / list_floor, 2)
+    report["api_claim_detail_over_floor"] = round(detail_p95 / detail_floor, 2)
     targets = {
-        "claim list p95 within 2x the floor": report["api_claim_list_p95_ms"] <= 2 * floor,
-        "claim list p95 under 250 ms": report["api_claim_list_p95_ms"] < 250,
+        "claim list p95 within 1.5x its floor": list_p95 <= 1.5 * list_floor,
+        "claim list p95 under 200 ms": list_p95 < 200,
+        "claim detail p95 within 1.5x its floor": detail_p95 <= 1.5 * detail_floor,
+        "claim detail p95 under 200 ms": detail_p95 < 200,
+        "transition p95 under 250 ms": report["api_transition_p95_ms"] < 250,
         "no failed request under load": report["api_failed_requests"] == 0,
         "CSV of all claims under 10 s": report["export_csv_seconds"] < 10,
         "CSV peak under 200 MB": report["export_csv_peak_mb"] < 200,
     }
+    if len(ingests) == 2:
+        targets["ingest grows with a second worker"] = (
+            ingests[2]["articles_per_minute"] > ingests[1]["articles_per_minute"]
+        )
     report["targets_met"] = targets
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     width = max(len(k) for k in report)

@@ -1,12 +1,19 @@
-"""The product's URLs plus the floor: the same page of claims from a bare Django view doing
-one `.values()` query, with no authentication, serializer or pagination machinery."""
+"""The product's URLs plus the floors: the same data from bare Django views doing `.values()`
+queries, with no authentication, permission, throttle, serializer or pagination machinery:
+
+- the claim list's floor: one page of claims in one query;
+- the claim detail's floor: the claim's row and the rows of its sources, comments, history
+  and matches, one query each (what the detail shows, read as plainly as Django can).
+"""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
-from claims.models import Claim
+from claims.models import Claim, ClaimMatch, Comment, Event, Source
 
 FIELDS = ("id", "article_id", "text", "kind", "score", "status", "claimant", "updated_at")
+# Every column of the claim but its embedding (which the detail never reads either).
+DETAIL_FIELDS = [f.attname for f in Claim._meta.concrete_fields if f.name != "embedding"]
 
 
 def floor(request: HttpRequest) -> JsonResponse:
@@ -18,7 +25,19 @@ def floor(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": rows})
 
 
+def detail_floor(request: HttpRequest, pk: int) -> JsonResponse:
+    claim = Claim.objects.filter(pk=pk).values(*DETAIL_FIELDS).first()
+    if claim is None:
+        return JsonResponse({}, status=404)
+    claim["sources"] = list(Source.objects.filter(claim_id=pk).values())
+    claim["comments"] = list(Comment.objects.filter(claim_id=pk).values())
+    claim["history"] = list(Event.objects.filter(claim_id=pk).values())
+    claim["matches"] = list(ClaimMatch.objects.filter(claim_id=pk).values())
+    return JsonResponse(claim)
+
+
 urlpatterns = [
     path("bench/floor/", floor),
+    path("bench/floor/<int:pk>/", detail_floor),
     path("", include("factcheck.urls")),
 ]

@@ -222,9 +222,12 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-score"], name="claim_status_score"),
+            # The claim list's orderings, each with the id that breaks ties (its keyset
+            # cursor), so a page is one ordered index range scan with no sort.
+            models.Index(fields=["status", "-score", "-id"], name="claim_status_score"),
+            models.Index(fields=["-score", "-id"], name="claim_score"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
-            models.Index(fields=["updated_at"], name="claim_updated_at"),
+            models.Index(fields=["updated_at", "id"], name="claim_updated_at"),
         ]
 
     def __str__(self) -> str:

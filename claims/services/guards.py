@@ -45,12 +45,23 @@ def write(claim: Claim, *, status_from: Iterable[str] | None = None, **changes: 
     guard = Claim.objects.filter(pk=claim.pk, version=claim.version)
     if status_from is not None:
         guard = guard.filter(status__in=list(status_from))
-    updated = guard.update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    now = timezone.now()
+    updated = guard.update(**changes, version=F("version") + 1, updated_at=now)
     if updated != 1:
         raise errors.Conflict(
             "Somebody else changed this claim meanwhile; reload it and try again."
         )
-    claim.refresh_from_db()
+    # The row is what was read (at claim.version, which every change bumps) plus `changes`,
+    # so the instance is brought up to date without reading the row again; only values the
+    # database computes (expressions) are read back.
+    computed = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
+    for name, value in changes.items():
+        if name not in computed:
+            setattr(claim, name, value)
+    claim.version += 1
+    claim.updated_at = now
+    if computed:
+        claim.refresh_from_db(fields=computed)
     return claim
 
 

@@ -404,7 +404,7 @@ def test_claim_count_in_article_list(editor_api: APIClient) -> None:
 
 
 def test_the_fast_claim_list_rows_equal_the_serializer(editor: Any, checker: Any) -> None:
-    from claims.api.serializers import ClaimListOut, claim_list_rows
+    from claims.api.serializers import ClaimListOut, claim_list_rows, claim_list_values
 
     ClaimFactory()
     assigned = ClaimFactory(quantities=[{"text": "48", "value": 48, "unit": "x", "bound": None}])
@@ -412,7 +412,9 @@ def test_the_fast_claim_list_rows_equal_the_serializer(editor: Any, checker: Any
     empty = ClaimFactory(quantities=[])
     claims = list(Claim.objects.select_related("rating", "assignee").order_by("pk"))
     assert empty in claims
-    assert claim_list_rows(claims) == json.loads(json.dumps(ClaimListOut(claims, many=True).data))
+    rows = claim_list_rows(claim_list_values(Claim.objects.order_by("pk")))
+    assert rows == json.loads(json.dumps(ClaimListOut(claims, many=True).data))
+    assert {r["assignee"] for r in rows} == {None, checker.username}
 
 
 def test_claim_list_filters_by_outlet_and_the_day_found(editor_api: APIClient) -> None:

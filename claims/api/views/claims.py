@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from claims import selectors
 from claims.api import serializers as out
 from claims.api.views.base import (
-    ClaimCursor,
+    ClaimKeyset,
     DeskApi,
     claim_detail,
     claim_queryset,
@@ -51,22 +52,23 @@ class ClaimListApi(DeskApi):
             OpenApiParameter("score_max", float),
             OpenApiParameter("updated_since", str, description="ISO 8601 date-time"),
             OpenApiParameter("search", str),
-            OpenApiParameter("ordering", str, enum=list(ClaimCursor.ORDERINGS)),
+            OpenApiParameter("ordering", str, enum=list(ClaimKeyset.ORDERINGS)),
         ],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         filtered = selectors.ClaimFilter(request.query_params, queryset=claim_queryset())
         if not filtered.is_valid():
             raise serializers.ValidationError(filtered.errors)
-        paginator = ClaimCursor()
-        page = paginator.paginate_queryset(filtered.qs, request, view=self)
-        return paginator.get_paginated_response(out.claim_list_rows(page))
+        keyset = ClaimKeyset(request)
+        return keyset.response(out.claim_list_page(keyset.queryset(filtered.qs), keyset.key))
 
 
 def precondition_failed(pk: int, expected: int | None) -> Response | None:
     """412 with the claim's current state when the If-Match version is stale, else None."""
-    claim = get_object_or_404(Claim, pk=pk)
-    if expected is None or claim.version == expected:
+    if expected is None:
+        return None
+    claim = get_object_or_404(Claim.objects.only("version"), pk=pk)
+    if claim.version == expected:
         return None
     response = Response(
         {
@@ -74,7 +76,7 @@ def precondition_failed(pk: int, expected: int | None) -> Response | None:
                 "status": 412,
                 "code": "precondition_failed",
                 "message": "The claim changed since you read it; see its current state.",
-                "current": out.ClaimDetailOut(claim_detail(pk)).data,
+                "current": out.represent(out.ClaimDetailOut, claim_detail(pk)),
             }
         },
         status=412,
