@@ -1,17 +1,38 @@
 """The product's URLs plus the floors: the same data from bare Django views doing `.values()`
 queries, with no authentication, permission, throttle, serializer or pagination machinery:
 
-- the claim list's floor: one page of claims in one query;
+- the claim list's floor: one page of claims in one query, with the columns the list shows
+  (the rating's slug and the assignee's name joined in), as `.values()` gives them;
 - the claim detail's floor: the claim's row and the rows of its sources, comments, history
   and matches, one query each (what the detail shows, read as plainly as Django can).
 """
 
+from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from claims.models import Claim, ClaimMatch, Comment, Event, Source
 
-FIELDS = ("id", "article_id", "text", "kind", "score", "status", "claimant", "updated_at")
+# What a row of the claim list shows (claims.api.serializers.ClaimListOut).
+FIELDS = (
+    "id",
+    "article_id",
+    "text",
+    "start",
+    "end",
+    "kind",
+    "score",
+    "model_version",
+    "quantities",
+    "claimant",
+    "claimant_type",
+    "status",
+    "version",
+    "published_at",
+    "created_at",
+    "updated_at",
+)
+JOINED = {"rating_slug": F("rating__slug"), "assignee_name": F("assignee__username")}
 # Every column of the claim but its embedding (which the detail never reads either).
 DETAIL_FIELDS = [f.attname for f in Claim._meta.concrete_fields if f.name != "embedding"]
 
@@ -20,7 +41,7 @@ def floor(request: HttpRequest) -> JsonResponse:
     rows = list(
         Claim.objects.filter(status=request.GET.get("status", "detected"))
         .order_by("-score", "-id")
-        .values(*FIELDS)[:50]
+        .values(*FIELDS, **JOINED)[:50]
     )
     return JsonResponse({"results": rows})
 
