@@ -254,7 +254,12 @@ def _detail_prefetch(relation: str) -> Prefetch:
 
 
 def claim_detail(pk: int) -> Claim:
-    models = {"sources": Source, "comments": Comment, "events": Event, "matches": ClaimMatch}
+    models: dict[str, Any] = {
+        "sources": Source,
+        "comments": Comment,
+        "events": Event,
+        "matches": ClaimMatch,
+    }
     claim = get_object_or_404(
         claim_queryset().annotate(
             **{
