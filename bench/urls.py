@@ -7,32 +7,16 @@ queries, with no authentication, permission, throttle, serializer or pagination 
   and matches, one query each (what the detail shows, read as plainly as Django can).
 """
 
-from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from claims.api.serializers import CLAIM_LIST_COLUMNS, CLAIM_LIST_VALUES
 from claims.models import Claim, ClaimMatch, Comment, Event, Source
 
-# What a row of the claim list shows (claims.api.serializers.ClaimListOut).
-FIELDS = (
-    "id",
-    "article_id",
-    "text",
-    "start",
-    "end",
-    "kind",
-    "score",
-    "model_version",
-    "quantities",
-    "claimant",
-    "claimant_type",
-    "status",
-    "version",
-    "published_at",
-    "created_at",
-    "updated_at",
-)
-JOINED = {"rating_slug": F("rating__slug"), "assignee_name": F("assignee__username")}
+# What a row of the claim list shows: the columns and joins the API's list reads
+# (claims.api.serializers), so the floor and the product can never drift apart.
+FIELDS = CLAIM_LIST_COLUMNS
+JOINED = CLAIM_LIST_VALUES
 # Every column of the claim but its embedding (which the detail never reads either).
 DETAIL_FIELDS = [f.attname for f in Claim._meta.concrete_fields if f.name != "embedding"]
 
