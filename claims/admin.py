@@ -282,6 +282,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "content_type",
         "content_hash",
         "idempotency_key",
+        "request_hash",
+        "external_id",
         "extraction_status",
         "extraction_error",
         "extraction_started_at",
@@ -302,7 +304,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return False  # articles are loaded through the services (dashboard, API, load_articles)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can(request.user, Action.LOAD_ARTICLE)
+        return can(request.user, Action.MANAGE_ARTICLES)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # claims and their history hang off the article
@@ -313,6 +315,19 @@ class ArticleAdmin(admin.ModelAdmin):
             actor=request.user,
             values={name: form.cleaned_data[name] for name in form.changed_data},
         )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except errors.DeskError as exc:  # the service refused: nothing was saved
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description="Extract claims again (keeps claims people have worked on)")
     def reextract(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

@@ -344,10 +344,27 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+TITLE_CHARS = 120  # a first line longer than this is a paragraph, not a headline
+
+
 def title_from_text(body: str, *, fallback: str) -> str:
-    """A title for an article loaded without one: its first non-empty line."""
+    """A title for a text loaded without one: its first non-empty line when that reads as a
+    headline; a longer first line (a paragraph) is cut at a word, with an ellipsis."""
     for line in body.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:300]
+        line = " ".join(line.strip().lstrip("#").split())
+        if not line:
+            continue
+        if len(line) <= TITLE_CHARS:
+            return line
+        cut = line[: TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+        return (cut or line[: TITLE_CHARS - 1]) + "…"
     return fallback
+
+
+def title_from_file_name(name: str) -> str:
+    """The title of a file loaded without one: its name without the folder and extension."""
+    path = PurePath(name.replace("\\", "/"))
+    stem = (
+        path.stem if path.suffix.lower() in {*SUPPORTED_SUFFIXES, *DOCUMENT_SUFFIXES} else path.name
+    )
+    return " ".join(stem.split())[:TITLE_CHARS] or "Untitled"

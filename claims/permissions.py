@@ -31,6 +31,7 @@ class Action(StrEnum):
     IMPORT_ARCHIVE = "import fact-checks"  # and set an archived fact-check's desk rating
     MANAGE_SCALE = "change the verdict scale"
     MANAGE_PEOPLE = "manage other people's sign-in"
+    MANAGE_ARTICLES = "manage articles"  # edit details, archive, delete, extract again
 
 
 _EDITOR = frozenset({Role.EDITOR})
@@ -54,6 +55,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.IMPORT_ARCHIVE: _EDITOR,
     Action.MANAGE_SCALE: _EDITOR,
     Action.MANAGE_PEOPLE: _EDITOR,
+    Action.MANAGE_ARTICLES: _EDITOR,
 }
 
 

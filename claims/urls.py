@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/load/", articles.article_load, name="article-load"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),
     path("articles/<int:pk>/_reader", articles.article_reader, name="article-reader"),
+    path("articles/<int:pk>/edit/", articles.article_edit, name="article-edit"),
     path("articles/<int:pk>/claims/add/", articles.article_claim_add, name="article-claim-add"),
     path("articles/<int:pk>/report.<str:fmt>", reports.article_report, name="article-report"),
     path("reports/claims.<str:fmt>", reports.claims_report, name="claims-report"),

@@ -7,6 +7,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -40,6 +42,15 @@ def article_load(
     existing article and creates nothing. `loaded_by` None means a trusted local command."""
     if loaded_by is not None:
         require(loaded_by, Action.LOAD_ARTICLE)
+    meta = clean_metadata(
+        {
+            "title": title,
+            "outlet": outlet,
+            "author": author,
+            "url": url,
+            "published_at": published_at,
+        }
+    )
     digest = content_hash(text.body)
     existing = _existing_article(digest, idempotency_key)
     if existing is not None:
@@ -48,12 +59,8 @@ def article_load(
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=title[:500],
-                outlet=outlet[:200],
-                author=author[:300],
-                url=url,
+                **meta,
                 external_id=external_id[:200],
-                published_at=published_at,
                 body=text.body,
                 raw=text.raw,
                 content_type=text.content_type,
@@ -313,23 +320,66 @@ def _store_claims(article: Article, found: list[ExtractedClaim], version: str) -
 
 
 ARTICLE_METADATA = ("title", "outlet", "author", "url", "published_at")
+_LENGTHS = {"title": 500, "outlet": 200, "author": 300, "url": 2000}
+_LABELS = {
+    "title": "title",
+    "outlet": "outlet",
+    "author": "author",
+    "url": "original address",
+    "published_at": "publication date",
+}
 
 
-@transaction.atomic
-def article_edit(*, article_id: int, actor: Any, values: dict[str, Any]) -> Article:
-    """Correct an article's title, outlet, author, address or date (never its body: claim
-    offsets index into it); audited, and a change that changes nothing is not recorded."""
-    require(actor, Action.LOAD_ARTICLE)
+def clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
+    """Title, outlet, author, original address and publication date as stored: text without
+    surrounding or repeated white space within its length, an http(s) address or none, an
+    aware date-time or none. Anything else is refused with the field named."""
     unknown = set(values) - set(ARTICLE_METADATA)
     if unknown:
         raise errors.RuleViolation(
             f"Only {', '.join(ARTICLE_METADATA)} can be edited; not {', '.join(sorted(unknown))}."
         )
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "published_at":
+            if value is not None and not isinstance(value, datetime):
+                raise errors.RuleViolation("The publication date must be a date and time, or none.")
+            if value is not None and timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            cleaned[name] = value
+            continue
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise errors.RuleViolation(f"The {_LABELS[name]} must be text.")
+        value = value.strip() if name == "url" else " ".join(value.split())
+        if len(value) > _LENGTHS[name]:
+            raise errors.RuleViolation(
+                f"The {_LABELS[name]} is {len(value)} characters; the most is {_LENGTHS[name]}."
+            )
+        if name == "url" and value:
+            try:
+                URLValidator(schemes=["http", "https"])(value)
+            except ValidationError:
+                raise errors.RuleViolation(
+                    f"The original address {value[:100]!r} is not an http(s) address."
+                ) from None
+        cleaned[name] = value
+    return cleaned
+
+
+@transaction.atomic
+def article_edit(*, article_id: int, actor: Any, values: dict[str, Any]) -> Article:
+    """Correct an article's title, outlet, author, original address or publication date
+    (editors; never its body: claim offsets index into it); audited with before and after, and
+    an edit that changes nothing is not recorded."""
+    require(actor, Action.MANAGE_ARTICLES)
+    cleaned = clean_metadata(values)
     try:
         article = Article.objects.select_for_update().get(pk=article_id)
     except Article.DoesNotExist:
         raise errors.NotFound(f"There is no article {article_id}.") from None
-    changed = {k: v for k, v in values.items() if getattr(article, k) != v}
+    changed = {k: v for k, v in cleaned.items() if getattr(article, k) != v}
     if not changed:
         return article
     before = {k: _plain(getattr(article, k)) for k in changed}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
@@ -12,11 +13,17 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from claims import errors, selectors
 from claims.fetch import fetch_article
-from claims.ingest import article_text_from_string, article_text_from_upload, title_from_text
+from claims.ingest import (
+    article_text_from_string,
+    article_text_from_upload,
+    title_from_file_name,
+    title_from_text,
+)
 from claims.models import (
     Article,
     Claim,
@@ -102,6 +109,7 @@ def _article_context(article: Article, request: HttpRequest) -> dict[str, Any]:
         "show_all": request.GET.get("all") == "1",
         "others": others,
         "can_add_claim": can(user, Action.TRIAGE),
+        "can_manage": can(user, Action.MANAGE_ARTICLES),
         "kinds": ClaimKind.choices,
         "claimant_types": ClaimantType.choices,
         "members": members,
@@ -167,6 +175,59 @@ def _read_upload(upload: Any) -> Any:
     return article_text_from_upload(upload.name or "", upload.read())
 
 
+def _published_at(value: str, current: datetime | None = None) -> datetime | None:
+    """The publication date from a date field (YYYY-MM-DD): midnight of that day, local time;
+    the date the article already has keeps its time of day."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise errors.RuleViolation(
+            f"The publication date {value[:20]!r} is not a date (YYYY-MM-DD)."
+        ) from None
+    if current is not None and timezone.localtime(current).date() == day:
+        return current
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def _metadata(post: Any, article: Article | None = None) -> dict[str, Any]:
+    return {
+        "outlet": post.get("outlet", ""),
+        "author": post.get("author", ""),
+        "published_at": _published_at(
+            post.get("published_at", ""), article.published_at if article else None
+        ),
+    }
+
+
+@post_only
+@desk_member
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the article's title, outlet, author, original address and date (editors)."""
+    if not can(request.user, Action.MANAGE_ARTICLES):
+        return refusal(request, 403, "Only an editor may change an article's details.")
+    article = get_object_or_404(Article, pk=pk)
+    try:
+        article_service.article_edit(
+            article_id=pk,
+            actor=request.user,
+            values={
+                **_metadata(request.POST, article),
+                "title": request.POST.get("title", ""),
+                "url": request.POST.get("url", ""),
+            },
+        )
+    except errors.NotFound as exc:
+        return refusal(request, 404, exc.message)
+    except errors.DeskError as exc:
+        messages.error(request, f"The details were not saved: {exc.message}")
+        return redirect("desk:article", pk=pk)
+    messages.success(request, "Saved the article's details.")
+    return redirect("desk:article", pk=pk)
+
+
 @desk_member
 def article_load(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.LOAD_ARTICLE):
@@ -174,26 +235,34 @@ def article_load(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "claims/article_load.html", {"title": "Load articles"})
     loaded: list[Article] = []
-    sources: list[tuple[str, Callable[[], Any]]] = []
+    sources: list[tuple[str, Callable[[], Any], str]] = []
     text = request.POST.get("text", "")
     url = request.POST.get("url", "").strip()
     if text.strip():
-        sources.append(("the pasted text", lambda: article_text_from_string(text)))
+        sources.append(("the pasted text", lambda: article_text_from_string(text), ""))
     if url:
-        sources.append((url, lambda: fetch_article(url)))
+        sources.append((url, lambda: fetch_article(url), ""))
     for upload in request.FILES.getlist("files"):
-        sources.append((upload.name or "a file", partial(_read_upload, upload)))
-    if not sources:
-        messages.error(request, "Paste a text, give an address, or choose files to load.")
-    for label, read in sources:
+        name = upload.name or "a file"
+        sources.append((name, partial(_read_upload, upload), title_from_file_name(name)))
+    try:
+        metadata = _metadata(request.POST)
+    except errors.DeskError as exc:
+        messages.error(request, exc.message)
+        sources = []
+    else:
+        if not sources:
+            messages.error(request, "Paste a text, give an address, or choose files to load.")
+    for label, read, file_title in sources:
         try:
             article_text = read()
             title = request.POST.get("title", "").strip() if len(sources) == 1 else ""
             article, created = article_service.article_load(
                 text=article_text,
                 loaded_by=request.user,
-                title=title or title_from_text(article_text.body, fallback=label),
+                title=title or file_title or title_from_text(article_text.body, fallback=label),
                 url=url if label == url else "",
+                **metadata,
             )
         except errors.DeskError as exc:
             messages.error(request, f"{label}: {exc.message}")

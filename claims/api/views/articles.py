@@ -159,10 +159,45 @@ class ArticleListCreateApi(DeskApi):
         return response
 
 
+class ArticleEditIn(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    author = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Not editable: only " + ", ".join(self.fields) + "."] for name in unknown}
+            )
+        return attrs
+
+
+def _article_detail(pk: int) -> Article:
+    return get_object_or_404(
+        Article.objects.prefetch_related(Prefetch("claims", queryset=claim_queryset())), pk=pk
+    )
+
+
 class ArticleDetailApi(DeskApi):
+    actions = {"GET": Action.VIEW, "PATCH": Action.MANAGE_ARTICLES}
+
     @extend_schema(responses=out.ArticleDetailOut)
     def get(self, request: Request, pk: int) -> Response:
-        article = get_object_or_404(
-            Article.objects.prefetch_related(Prefetch("claims", queryset=claim_queryset())), pk=pk
-        )
-        return Response(out.ArticleDetailOut(article).data)
+        return Response(out.ArticleDetailOut(_article_detail(pk)).data)
+
+    @extend_schema(
+        request=ArticleEditIn,
+        responses=out.ArticleDetailOut,
+        description=(
+            "Correct the article's title, outlet, author, original url or publication date "
+            "(editors); fields left out stay as they are. The body never changes."
+        ),
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        data = ArticleEditIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        article_service.article_edit(article_id=pk, actor=request.user, values=data.validated_data)
+        return Response(out.ArticleDetailOut(_article_detail(pk)).data)

@@ -1,0 +1,65 @@
+"""The API's doors to managing articles: PATCH (details), DELETE, archive, unarchive and
+extract again; editors only."""
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from claims.models import Article, Event
+from tests.factories import ArticleFactory
+
+
+def test_editor_patches_an_articles_details(clients: dict[str, APIClient]) -> None:
+    article = ArticleFactory(title="Old")
+    response = clients["editor"].patch(
+        f"/api/v1/articles/{article.pk}/",
+        {"title": "Bridge repairs", "published_at": "2024-05-01T09:30:00Z"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["title"] == "Bridge repairs" and body["published_at"].startswith("2024-05-01")
+    assert Event.objects.filter(action="article.edited", article=article).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("checker", 403),
+        ("viewer", 403),
+        ("write_token", 403),
+        ("read_token", 403),
+        ("anonymous", 401),
+    ],
+)
+def test_only_editors_patch_an_article(
+    clients: dict[str, APIClient], persona: str, status: int
+) -> None:
+    article = ArticleFactory(title="Kept")
+    response = clients[persona].patch(
+        f"/api/v1/articles/{article.pk}/", {"title": "Changed"}, format="json"
+    )
+    assert response.status_code in {status, 403 if status == 401 else status}
+    assert Article.objects.get(pk=article.pk).title == "Kept"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"body": "forged"}, {"url": "not a url"}, {"title": "x" * 501}, {"published_at": "soon"}],
+)
+def test_bad_patches_are_400_and_change_nothing(
+    clients: dict[str, APIClient], payload: dict[str, Any]
+) -> None:
+    article = ArticleFactory(title="Kept")
+    body = article.body
+    response = clients["editor"].patch(f"/api/v1/articles/{article.pk}/", payload, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]
+    article.refresh_from_db()
+    assert article.title == "Kept" and article.body == body
+
+
+def test_patching_a_missing_article_is_404(clients: dict[str, APIClient]) -> None:
+    response = clients["editor"].patch("/api/v1/articles/987654/", {"title": "x"}, format="json")
+    assert response.status_code == 404
