@@ -274,7 +274,6 @@ class ClaimInline(ReadOnlyInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("__str__", "outlet", "extraction_status", "claim_count", "created_at")
-    list_filter = ("extraction_status", "outlet", "content_type")
     search_fields = ("title", "outlet", "author", "url")
     readonly_fields = (
         "body",
@@ -294,7 +293,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [ClaimInline]
-    actions = ["reextract"]
+    actions = ["reextract", "archive", "unarchive", "delete_articles"]
+    list_filter = ("extraction_status", ("archived_at", admin.EmptyFieldListFilter), "outlet")
 
     @admin.display(description="Claims")
     def claim_count(self, obj: Article) -> int:
@@ -329,13 +329,53 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.error(request, exc.message)
             return HttpResponseRedirect(request.get_full_path())
 
-    @admin.action(description="Extract claims again (keeps claims people have worked on)")
-    def reextract(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet[Article], service: Any) -> int:
+        done = 0
         for article in queryset:
             try:
-                article_service.article_reextract(article_id=article.pk, actor=request.user)
+                service(article_id=article.pk, actor=request.user)
             except errors.DeskError as exc:
                 messages.error(request, f"Article {article.pk}: {exc.message}")
+            else:
+                done += 1
+        return done
+
+    @admin.action(description="Extract claims again (keeps claims people have worked on)")
+    def reextract(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        self._each(request, queryset, article_service.article_reextract)
+
+    @admin.action(description="Archive (out of the queues, kept whole)")
+    def archive(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        done = self._each(request, queryset, article_service.article_archive)
+        if done:
+            messages.success(request, f"Archived {done} article(s).")
+
+    @admin.action(description="Unarchive")
+    def unarchive(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        done = self._each(request, queryset, article_service.article_unarchive)
+        if done:
+            messages.success(request, f"Unarchived {done} article(s).")
+
+    @admin.action(description="Delete for good (refused while a claim is worked on)")
+    def delete_articles(self, request: HttpRequest, queryset: QuerySet[Article]) -> Any:
+        """Through article_delete, after a page that asks (Django's own delete is off)."""
+        if request.POST.get("confirmed") != "1":
+            return TemplateResponse(
+                request,
+                "admin/claims/article/delete_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Delete these articles?",
+                    "articles": [
+                        (a, article_service.delete_blockers(a)) for a in queryset.order_by("pk")
+                    ],
+                    "opts": self.model._meta,
+                },
+            )
+        done = self._each(request, queryset, article_service.article_delete)
+        if done:
+            messages.success(request, f"Deleted {done} article(s) and their claims.")
+        return None
 
 
 @admin.register(Rating)

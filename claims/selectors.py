@@ -72,6 +72,12 @@ QUEUES: dict[str, tuple[str, Queue]] = {
 }
 
 
+def not_archived(claims: QuerySet[Claim], *, archived: bool = False) -> QuerySet[Claim]:
+    """The claims the queues show: none of an archived article's unless `archived` is asked
+    for (?archived=1)."""
+    return claims if archived else claims.filter(article__archived_at__isnull=True)
+
+
 class ClaimFilter(django_filters.FilterSet):
     """The claim filters of the dashboard's queues and reports and of GET /api/v1/claims/."""
 

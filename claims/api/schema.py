@@ -130,6 +130,8 @@ class FactcheckAutoSchema(AutoSchema):
             codes.append("404")
         if writes and ("/claims/" in self.path or "/sources/" in self.path):
             codes += ["409", "412"]
+        elif self.method == "DELETE" and "/articles/" in self.path:
+            codes.append("409")  # a claim of it is worked on: archive it instead
         if self.method in {"POST", "PUT", "PATCH"}:
             codes += ["413", "415"]
         if self.method == "POST" and self.path.rstrip("/").endswith("/articles"):

@@ -362,6 +362,7 @@ class ArticleOut(serializers.ModelSerializer):
             "extraction_error",
             "extractor_version",
             "claim_count",
+            "archived_at",
             "created_at",
         ]
 

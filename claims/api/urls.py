@@ -13,6 +13,14 @@ urlpatterns = [
     path("v1/articles/", articles.ArticleListCreateApi.as_view(), name="articles"),
     path("v1/articles/<pk:pk>/", articles.ArticleDetailApi.as_view(), name="article"),
     path(
+        "v1/articles/<pk:pk>/archive/", articles.ArticleArchiveApi.as_view(), name="article-archive"
+    ),
+    path(
+        "v1/articles/<pk:pk>/unarchive/",
+        articles.ArticleUnarchiveApi.as_view(),
+        name="article-unarchive",
+    ),
+    path(
         "v1/articles/<pk:pk>/claims/",
         claims.ArticleClaimCreateApi.as_view(),
         name="article-claims",

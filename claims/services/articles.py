@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims import errors, queueing
 from claims.ingest import ArticleText, content_hash
-from claims.models import Article, Claim, ExtractionStatus
+from claims.models import Article, Claim, ClaimStatus, ExtractionStatus
 from claims.permissions import Action, require
 from claims.services import audit
 
@@ -398,3 +398,104 @@ def article_edit(*, article_id: int, actor: Any, values: dict[str, Any]) -> Arti
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _lock_article(article_id: int) -> Article:
+    try:
+        return Article.objects.select_for_update().get(pk=article_id)
+    except Article.DoesNotExist:
+        raise errors.NotFound(f"There is no article {article_id}.") from None
+
+
+@transaction.atomic
+def article_archive(*, article_id: int, actor: Any) -> Article:
+    """Archive an article (editors): kept whole, with its claims and history, but hidden from
+    the queues and the article list unless asked for. Archiving twice changes nothing."""
+    require(actor, Action.MANAGE_ARTICLES)
+    article = _lock_article(article_id)
+    if article.archived_at is not None:
+        return article
+    article.archived_at = timezone.now()
+    article.archived_by = audit.person(actor)
+    article.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    audit.log(
+        "article.archived",
+        actor=actor,
+        article=article,
+        before={"archived": False},
+        after={"archived": True},
+    )
+    return article
+
+
+@transaction.atomic
+def article_unarchive(*, article_id: int, actor: Any) -> Article:
+    """Bring an archived article back to the queues (editors)."""
+    require(actor, Action.MANAGE_ARTICLES)
+    article = _lock_article(article_id)
+    if article.archived_at is None:
+        return article
+    article.archived_at = None
+    article.archived_by = None
+    article.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    audit.log(
+        "article.unarchived",
+        actor=actor,
+        article=article,
+        before={"archived": True},
+        after={"archived": False},
+    )
+    return article
+
+
+# A claim in one of these has a person's work (or a published verdict) on it: its article is
+# archived, never deleted.
+WORKED_ON = (ClaimStatus.CHECKING, ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED)
+
+
+def delete_blockers(article: Article) -> list[str]:
+    """Why the article cannot be deleted, one reason a claim; empty when it can."""
+    reasons = [
+        f"claim {pk} is {ClaimStatus(status).label.lower()}"
+        for pk, status in article.claims.filter(status__in=WORKED_ON)
+        .order_by("pk")
+        .values_list("pk", "status")
+    ]
+    followed = (
+        Claim.objects.filter(canonical__article=article)
+        .exclude(article=article)
+        .order_by("canonical_id", "pk")
+        .values_list("canonical_id", "pk")
+    )
+    reasons += [f"claim {canonical} is followed by claim {pk}" for canonical, pk in followed]
+    return reasons
+
+
+@transaction.atomic
+def article_delete(*, article_id: int, actor: Any) -> None:
+    """Delete an article and its claims (editors): refused (Conflict) while any of its claims
+    is being checked, in review or published, or is followed by a claim of another article;
+    such an article is archived instead. The audit log keeps a record of what was deleted."""
+    require(actor, Action.MANAGE_ARTICLES)
+    article = _lock_article(article_id)
+    # Claims of other articles that would follow these: locked, so none starts following now.
+    list(Claim.objects.select_for_update().filter(canonical__article=article).values("pk"))
+    blockers = delete_blockers(article)
+    if blockers:
+        shown = "; ".join(blockers[:5]) + (
+            f"; and {len(blockers) - 5} more" if len(blockers) > 5 else ""
+        )
+        raise errors.Conflict(
+            f"Article {article_id} cannot be deleted: {shown}. Archive it instead, or finish "
+            "with those claims first."
+        )
+    record = {
+        "article": article.pk,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "content_hash": article.content_hash,
+        "claims": article.claims.count(),
+    }
+    article.delete()
+    audit.log("article.deleted", actor=actor, before=record, after={})

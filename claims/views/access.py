@@ -42,12 +42,23 @@ def desk_member(view: View) -> View:
 
 
 def refusal(
-    request: HttpRequest, status: int, message: str, *, back: str = "", back_label: str = ""
+    request: HttpRequest,
+    status: int,
+    message: str,
+    *,
+    back: str = "",
+    back_label: str = "",
+    title: str = "",
 ) -> HttpResponse:
     """A refused request as a page of the desk (navigation, the reason in words): the
     templates 400.html, 403.html, 404.html, 405.html and 409.html, which Django's own error
     handlers render too."""
-    context = {"title": TITLES[status], "reason": message, "back": back, "back_label": back_label}
+    context = {
+        "title": title or TITLES[status],
+        "reason": message,
+        "back": back,
+        "back_label": back_label,
+    }
     return render(request, f"{status}.html", context, status=status)
 
 

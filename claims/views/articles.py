@@ -42,8 +42,11 @@ from claims.workflow import available
 
 @desk_member
 def article_list(request: HttpRequest) -> HttpResponse:
+    """The articles, newest first; archived ones only with ?archived=1."""
+    show_archived = request.GET.get("archived") == "1"
+    articles = Article.objects.filter(archived_at__isnull=not show_archived)
     articles = (
-        Article.objects.annotate(claim_count=Count("claims"))
+        articles.annotate(claim_count=Count("claims"))
         .defer("body", "raw")
         .order_by("-created_at", "-id")
     )
@@ -51,7 +54,15 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/article_list.html",
-        {"title": "Articles", "page": page, "can_load": can(request.user, Action.LOAD_ARTICLE)},
+        {
+            "title": "Archived articles" if show_archived else "Articles",
+            "page": page,
+            "show_archived": show_archived,
+            "archived_count": None
+            if show_archived
+            else Article.objects.filter(archived_at__isnull=False).count(),
+            "can_load": can(request.user, Action.LOAD_ARTICLE),
+        },
     )
 
 
@@ -226,6 +237,82 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("desk:article", pk=pk)
     messages.success(request, "Saved the article's details.")
     return redirect("desk:article", pk=pk)
+
+
+def _manage(
+    request: HttpRequest, pk: int, act: Callable[[], Any], done: str, *, then: str = ""
+) -> HttpResponse:
+    """Run an article service for an editor; a refusal is a page that leads back to the
+    article, a success a message on it."""
+    back = reverse("desk:article", args=[pk])
+    if not can(request.user, Action.MANAGE_ARTICLES):
+        return refusal(request, 403, "Only an editor may do this to an article.", back=back)
+    try:
+        act()
+    except errors.NotFound as exc:
+        return refusal(request, 404, exc.message)
+    except errors.Conflict as exc:
+        return refusal(
+            request,
+            409,
+            exc.message,
+            back=back,
+            back_label="Back to the article",
+            title="Not while claims are worked on",
+        )
+    except errors.DeskError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, done)
+    return redirect(then or back)
+
+
+@post_only
+@desk_member
+def article_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _manage(
+        request,
+        pk,
+        lambda: article_service.article_archive(article_id=pk, actor=request.user),
+        "Archived: the article's claims are out of the queues (the queue's filter shows them).",
+    )
+
+
+@post_only
+@desk_member
+def article_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _manage(
+        request,
+        pk,
+        lambda: article_service.article_unarchive(article_id=pk, actor=request.user),
+        "Back from the archive: its claims are in the queues again.",
+    )
+
+
+@post_only
+@desk_member
+def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an article after a yes (the page's dialog, or without script a page that asks);
+    refused while a claim of it is worked on, published or followed."""
+    if request.POST.get("confirmed") != "1" and can(request.user, Action.MANAGE_ARTICLES):
+        article = get_object_or_404(Article, pk=pk)
+        return render(
+            request,
+            "claims/article_delete_confirm.html",
+            {
+                "title": "Delete the article?",
+                "article": article,
+                "claim_count": article.claims.count(),
+                "blockers": article_service.delete_blockers(article),
+            },
+        )
+    return _manage(
+        request,
+        pk,
+        lambda: article_service.article_delete(article_id=pk, actor=request.user),
+        f"Deleted article {pk} and its claims.",
+        then=reverse("desk:articles"),
+    )
 
 
 @desk_member

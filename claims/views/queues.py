@@ -41,6 +41,7 @@ def _valid_filters(request: HttpRequest) -> Any:
 
 
 def _apply(data: Any, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    claims = selectors.not_archived(claims, archived=data.get("archived") == "1")
     filters = selectors.ClaimFilter(data, queryset=claims)
     return filters.qs if filters.is_valid() else claims
 

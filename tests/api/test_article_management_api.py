@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from claims.models import Article, Event
-from tests.factories import ArticleFactory
+from claims.models import Article, Claim, Event
+from tests.factories import ArticleFactory, ClaimFactory
 
 
 def test_editor_patches_an_articles_details(clients: dict[str, APIClient]) -> None:
@@ -63,3 +63,36 @@ def test_bad_patches_are_400_and_change_nothing(
 def test_patching_a_missing_article_is_404(clients: dict[str, APIClient]) -> None:
     response = clients["editor"].patch("/api/v1/articles/987654/", {"title": "x"}, format="json")
     assert response.status_code == 404
+
+
+def test_editor_archives_unarchives_and_deletes(clients: dict[str, APIClient]) -> None:
+    article = ArticleFactory()
+    response = clients["editor"].post(f"/api/v1/articles/{article.pk}/archive/")
+    assert response.status_code == 200 and response.json()["archived_at"]
+    response = clients["editor"].post(f"/api/v1/articles/{article.pk}/unarchive/")
+    assert response.status_code == 200 and response.json()["archived_at"] is None
+    response = clients["editor"].delete(f"/api/v1/articles/{article.pk}/")
+    assert response.status_code == 204
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert clients["editor"].delete(f"/api/v1/articles/{article.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("status", ["checking", "in_review", "published"])
+def test_deleting_an_article_with_a_worked_claim_is_409(
+    clients: dict[str, APIClient], status: str
+) -> None:
+    claim = ClaimFactory(status=status)
+    response = clients["editor"].delete(f"/api/v1/articles/{claim.article_id}/")
+    assert response.status_code == 409
+    assert f"claim {claim.pk} is" in response.json()["error"]["message"]
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["checker", "viewer", "write_token"])
+def test_only_editors_archive_or_delete_by_api(clients: dict[str, APIClient], persona: str) -> None:
+    article = ArticleFactory()
+    client = clients[persona]
+    assert client.post(f"/api/v1/articles/{article.pk}/archive/").status_code == 403
+    assert client.delete(f"/api/v1/articles/{article.pk}/").status_code == 403
+    article.refresh_from_db()
+    assert article.archived_at is None

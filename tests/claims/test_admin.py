@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim, ClaimStatus, Event
-from tests.factories import ClaimFactory, SourceFactory
+from claims.models import Article, Claim, ClaimStatus, Event
+from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 
 @pytest.fixture
@@ -163,3 +163,22 @@ def test_admin_correction_refused_for_a_viewer(viewer: Any) -> None:
     client.post(url, _change(claim, claimant="Ann Lee", claimant_type="person"))
     claim.refresh_from_db()
     assert claim.claimant == "" and claim.version == 1
+
+
+def test_admin_archives_and_deletes_articles_through_the_service(
+    staff_client: Client, editor: Any
+) -> None:
+
+    kept, gone = ClaimFactory(status="published").article, ArticleFactory()
+    url = reverse("admin:claims_article_changelist")
+    staff_client.post(url, {"action": "archive", "_selected_action": [kept.pk]})
+    kept.refresh_from_db()
+    assert kept.archived_at is not None and kept.archived_by == editor
+    both = {"action": "delete_articles", "_selected_action": [kept.pk, gone.pk]}
+    asked = staff_client.post(url, both)
+    assert asked.status_code == 200 and "not deleted" in asked.content.decode()
+    assert Article.objects.filter(pk=gone.pk).exists()
+    staff_client.post(url, {**both, "confirmed": "1"})
+    assert not Article.objects.filter(pk=gone.pk).exists()
+    assert Article.objects.filter(pk=kept.pk).exists()  # a published claim: refused
+    assert Event.objects.filter(action="article.deleted").count() == 1

@@ -8,9 +8,9 @@ import pytest
 
 from claims import errors
 from claims.ingest import article_text_from_string, title_from_file_name, title_from_text
-from claims.models import Article, Event
-from claims.services import articles
-from tests.factories import ArticleFactory
+from claims.models import Article, Claim, Event
+from claims.services import articles, workflow
+from tests.factories import ArticleFactory, ClaimFactory
 
 
 def test_editor_edits_an_articles_details_and_the_change_is_audited(editor: Any) -> None:
@@ -120,3 +120,75 @@ def test_a_paragraph_is_never_a_title_and_a_file_takes_its_name(db: None) -> Non
     assert title_from_file_name("reports/harbour budget.docx") == "harbour budget"
     assert title_from_file_name("C:\\Users\\me\\notes.TXT") == "notes"
     assert Article.objects.count() == 0
+
+
+def test_editor_archives_and_unarchives_an_article(editor: Any) -> None:
+    article = ArticleFactory()
+    articles.article_archive(article_id=article.pk, actor=editor)
+    article.refresh_from_db()
+    assert article.archived_at is not None and article.archived_by == editor
+    articles.article_archive(article_id=article.pk, actor=editor)  # again: nothing new
+    articles.article_unarchive(article_id=article.pk, actor=editor)
+    article.refresh_from_db()
+    assert article.archived_at is None and article.archived_by is None
+    assert list(Event.objects.filter(article=article).values_list("action", flat=True)) == [
+        "article.archived",
+        "article.unarchived",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["checker", "viewer", "outsider"])
+def test_only_an_editor_archives_or_deletes(persona: str, request: pytest.FixtureRequest) -> None:
+    user = request.getfixturevalue(persona)
+    article = ArticleFactory()
+    for service in (articles.article_archive, articles.article_delete):
+        with pytest.raises(errors.PermissionDenied):
+            service(article_id=article.pk, actor=user)
+    article.refresh_from_db()
+    assert article.archived_at is None
+    assert not Event.objects.filter(action__in=["article.archived", "article.deleted"]).exists()
+
+
+def test_editor_deletes_an_article_nobody_worked_on_and_the_log_keeps_a_record(
+    editor: Any,
+) -> None:
+    claim = ClaimFactory()
+    workflow.claim_dismiss(claim_id=claim.pk, actor=editor)  # a dismissed claim is no work
+    article = claim.article
+    articles.article_delete(article_id=article.pk, actor=editor)
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    event = Event.objects.get(action="article.deleted")
+    assert event.actor == editor and event.before["article"] == article.pk
+    assert event.before["claims"] == 1 and event.before["title"] == article.title
+    # The claim's own history stays in the log.
+    assert Event.objects.filter(action="claim.dismissed").exists()
+
+
+@pytest.mark.parametrize("status", ["checking", "in_review", "published"])
+def test_deleting_an_article_with_work_on_a_claim_is_refused(editor: Any, status: str) -> None:
+    claim = ClaimFactory(status=status)
+    with pytest.raises(errors.Conflict, match=f"claim {claim.pk} is"):
+        articles.article_delete(article_id=claim.article_id, actor=editor)
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert not Event.objects.filter(action="article.deleted").exists()
+
+
+def test_deleting_an_article_whose_claim_others_follow_is_refused(editor: Any) -> None:
+    followed = ClaimFactory()
+    follower = ClaimFactory(canonical=followed)
+    with pytest.raises(errors.Conflict, match=f"followed by claim {follower.pk}"):
+        articles.article_delete(article_id=followed.article_id, actor=editor)
+    assert Article.objects.filter(pk=followed.article_id).exists()
+    # The follower's own article has nothing that blocks it.
+    articles.article_delete(article_id=follower.article_id, actor=editor)
+    assert Claim.objects.filter(pk=followed.pk).exists()
+
+
+def test_archived_articles_leave_the_queues_unless_asked_for(editor: Any) -> None:
+    from claims import selectors
+
+    kept, archived = ClaimFactory(), ClaimFactory()
+    articles.article_archive(article_id=archived.article_id, actor=editor)
+    assert list(selectors.not_archived(Claim.objects.all())) == [kept]
+    assert set(selectors.not_archived(Claim.objects.all(), archived=True)) == {kept, archived}

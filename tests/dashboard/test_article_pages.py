@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from claims.models import Article, Event
-from tests.factories import ArticleFactory
+from tests.factories import SENTENCE, ArticleFactory, ClaimFactory
 
 
 def _client(user: Any) -> Client:
@@ -90,3 +90,57 @@ def test_a_pasted_paragraph_gets_a_short_title(editor: Any) -> None:
     _client(editor).post("/articles/load/", {"text": paragraph})
     title = Article.objects.get().title
     assert len(title) <= 120 and title.endswith("…")
+
+
+def test_archive_hides_the_claims_from_queues_and_the_list_until_unarchived(
+    editor: Any,
+) -> None:
+    claim = ClaimFactory(text=SENTENCE)
+    article = claim.article
+    client = _client(editor)
+    assert client.post(f"/articles/{article.pk}/archive/").status_code == 302
+    assert f"/claims/{claim.pk}/" not in client.get("/?queue=all").content.decode()
+    assert f"/claims/{claim.pk}/" in client.get("/?queue=all&archived=1").content.decode()
+    listing = client.get("/articles/").content.decode()
+    assert f"/articles/{article.pk}/" not in listing and "Archived articles (1)" in listing
+    assert f"/articles/{article.pk}/" in client.get("/articles/?archived=1").content.decode()
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "Archived" in page and f"/articles/{article.pk}/unarchive/" in page
+    client.post(f"/articles/{article.pk}/unarchive/")
+    assert f"/claims/{claim.pk}/" in client.get("/?queue=all").content.decode()
+
+
+def test_delete_asks_first_then_deletes(editor: Any) -> None:
+    claim = ClaimFactory()
+    article = claim.article
+    client = _client(editor)
+    asked = client.post(f"/articles/{article.pk}/delete/")
+    assert asked.status_code == 200 and "Yes: delete it" in asked.content.decode()
+    assert Article.objects.filter(pk=article.pk).exists()
+    done = client.post(f"/articles/{article.pk}/delete/", {"confirmed": "1"})
+    assert done.status_code == 302 and done["Location"] == "/articles/"
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_deleting_a_worked_article_is_a_409_page_that_leads_back(editor: Any) -> None:
+    claim = ClaimFactory(status="published")
+    article = claim.article
+    client = _client(editor)
+    asked = client.post(f"/articles/{article.pk}/delete/").content.decode()
+    assert "cannot be deleted" in asked and "Archive it" in asked
+    refused = client.post(f"/articles/{article.pk}/delete/", {"confirmed": "1"})
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert f"claim {claim.pk} is published" in text and f"/articles/{article.pk}/" in text
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_a_checker_cannot_archive_or_delete(checker: Any) -> None:
+    article = ArticleFactory()
+    client = _client(checker)
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "/archive/" not in page and "/delete/" not in page
+    assert client.post(f"/articles/{article.pk}/archive/").status_code == 403
+    assert client.post(f"/articles/{article.pk}/delete/", {"confirmed": "1"}).status_code == 403
+    article.refresh_from_db()
+    assert article.archived_at is None

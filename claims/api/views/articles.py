@@ -182,7 +182,11 @@ def _article_detail(pk: int) -> Article:
 
 
 class ArticleDetailApi(DeskApi):
-    actions = {"GET": Action.VIEW, "PATCH": Action.MANAGE_ARTICLES}
+    actions = {
+        "GET": Action.VIEW,
+        "PATCH": Action.MANAGE_ARTICLES,
+        "DELETE": Action.MANAGE_ARTICLES,
+    }
 
     @extend_schema(responses=out.ArticleDetailOut)
     def get(self, request: Request, pk: int) -> Response:
@@ -201,3 +205,42 @@ class ArticleDetailApi(DeskApi):
         data.is_valid(raise_exception=True)
         article_service.article_edit(article_id=pk, actor=request.user, values=data.validated_data)
         return Response(out.ArticleDetailOut(_article_detail(pk)).data)
+
+    @extend_schema(
+        responses={204: None},
+        description=(
+            "Delete the article and its claims (editors); the audit log keeps a record. 409 "
+            "while a claim of it is being checked, in review, published or followed by a claim "
+            "of another article: archive it instead."
+        ),
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        article_service.article_delete(article_id=pk, actor=request.user)
+        return Response(status=204)
+
+
+class _ArticleActionApi(DeskApi):
+    actions = {"POST": Action.MANAGE_ARTICLES}
+    service: Any = None
+
+    def post(self, request: Request, pk: int) -> Response:
+        type(self).service(article_id=pk, actor=request.user)
+        return Response(out.ArticleDetailOut(_article_detail(pk)).data)
+
+
+class ArticleArchiveApi(_ArticleActionApi):
+    """Archive: the article and its claims are kept, out of the dashboard's queues."""
+
+    service = article_service.article_archive
+
+    @extend_schema(request=None, responses=out.ArticleDetailOut, operation_id="articles_archive")
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class ArticleUnarchiveApi(_ArticleActionApi):
+    service = article_service.article_unarchive
+
+    @extend_schema(request=None, responses=out.ArticleDetailOut, operation_id="articles_unarchive")
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
