@@ -17,6 +17,7 @@ urlpatterns = [
     path("articles/<int:pk>/archive/", articles.article_archive, name="article-archive"),
     path("articles/<int:pk>/unarchive/", articles.article_unarchive, name="article-unarchive"),
     path("articles/<int:pk>/delete/", articles.article_delete, name="article-delete"),
+    path("articles/<int:pk>/extract/", articles.article_extract, name="article-extract"),
     path("articles/<int:pk>/claims/add/", articles.article_claim_add, name="article-claim-add"),
     path("articles/<int:pk>/report.<str:fmt>", reports.article_report, name="article-report"),
     path("reports/claims.<str:fmt>", reports.claims_report, name="claims-report"),

@@ -16,6 +16,9 @@ urlpatterns = [
         "v1/articles/<pk:pk>/archive/", articles.ArticleArchiveApi.as_view(), name="article-archive"
     ),
     path(
+        "v1/articles/<pk:pk>/extract/", articles.ArticleExtractApi.as_view(), name="article-extract"
+    ),
+    path(
         "v1/articles/<pk:pk>/unarchive/",
         articles.ArticleUnarchiveApi.as_view(),
         name="article-unarchive",

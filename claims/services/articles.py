@@ -180,8 +180,11 @@ def articles_requeue(*, stale_minutes: int = 30) -> dict[str, int]:
 
 
 def article_reextract(*, article_id: int, actor: Any) -> Article:
-    """Queue extraction again (e.g. after a better model ships); people's work is kept."""
-    require(actor, Action.LOAD_ARTICLE)
+    """Queue extraction again (editors; e.g. after a better model ships) through the usual
+    extraction task. People's work is kept: a claim a person acted on or corrected (its
+    `edited_fields`, an added, split or merged span) is never refreshed, overwritten or removed
+    (_store_claims)."""
+    require(actor, Action.MANAGE_ARTICLES)
     with transaction.atomic():
         updated = Article.objects.filter(pk=article_id).update(
             extraction_status=ExtractionStatus.QUEUED, extraction_error=""

@@ -291,6 +291,17 @@ def article_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @post_only
 @desk_member
+def article_extract(request: HttpRequest, pk: int) -> HttpResponse:
+    return _manage(
+        request,
+        pk,
+        lambda: article_service.article_reextract(article_id=pk, actor=request.user),
+        "Extraction queued again: claims people worked on or corrected are kept as they are.",
+    )
+
+
+@post_only
+@desk_member
 def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an article after a yes (the page's dialog, or without script a page that asks);
     refused while a claim of it is worked on, published or followed."""

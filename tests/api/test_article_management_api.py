@@ -96,3 +96,29 @@ def test_only_editors_archive_or_delete_by_api(clients: dict[str, APIClient], pe
     assert client.delete(f"/api/v1/articles/{article.pk}/").status_code == 403
     article.refresh_from_db()
     assert article.archived_at is None
+
+
+def test_extract_again_keeps_what_people_corrected(
+    clients: dict[str, APIClient], editor: Any
+) -> None:
+    from claims.services import editing
+
+    claim = ClaimFactory(claimant="Vladimir Putin", claimant_type="person")
+    editing.claim_edit(
+        claim_id=claim.pk, actor=editor, claimant="Harbour council", claimant_type="organisation"
+    )
+    response = clients["editor"].post(f"/api/v1/articles/{claim.article_id}/extract/")
+    assert response.status_code == 202, response.content
+    claim.refresh_from_db()
+    assert claim.claimant == "Harbour council" and claim.claimant_type == "organisation"
+    assert claim.text == claim.article.body[claim.start : claim.end]
+    assert Event.objects.filter(action="article.extraction_requested", actor=editor).exists()
+    assert Claim.objects.filter(article_id=claim.article_id, start=claim.start).count() == 1
+
+
+@pytest.mark.parametrize("persona", ["checker", "viewer", "write_token"])
+def test_only_editors_extract_again(clients: dict[str, APIClient], persona: str) -> None:
+    article = ArticleFactory()
+    response = clients[persona].post(f"/api/v1/articles/{article.pk}/extract/")
+    assert response.status_code == 403
+    assert not Event.objects.filter(action="article.extraction_requested").exists()

@@ -192,3 +192,23 @@ def test_archived_articles_leave_the_queues_unless_asked_for(editor: Any) -> Non
     articles.article_archive(article_id=archived.article_id, actor=editor)
     assert list(selectors.not_archived(Claim.objects.all())) == [kept]
     assert set(selectors.not_archived(Claim.objects.all(), archived=True)) == {kept, archived}
+
+
+def test_extracting_again_never_overwrites_a_corrected_claim(editor: Any) -> None:
+    from claims.services import editing
+
+    claim = ClaimFactory(claimant="Vladimir Putin", claimant_type="person", kind="quote")
+    editing.claim_edit(
+        claim_id=claim.pk, actor=editor, claimant="Harbour council", claimant_type="organisation"
+    )
+    articles.article_reextract(article_id=claim.article_id, actor=editor)
+    articles.article_extract(article_id=claim.article_id)  # what the queued task runs
+    claim.refresh_from_db()
+    assert (claim.claimant, claim.claimant_type, claim.kind) == (
+        "Harbour council",
+        "organisation",
+        "quote",
+    )
+    assert Claim.objects.filter(article_id=claim.article_id, start=claim.start).count() == 1
+    with pytest.raises(errors.PermissionDenied):
+        articles.article_reextract(article_id=claim.article_id, actor=None)

@@ -144,3 +144,13 @@ def test_a_checker_cannot_archive_or_delete(checker: Any) -> None:
     assert client.post(f"/articles/{article.pk}/delete/", {"confirmed": "1"}).status_code == 403
     article.refresh_from_db()
     assert article.archived_at is None
+
+
+def test_extract_again_from_the_article_page(editor: Any, checker: Any) -> None:
+    article = ArticleFactory()
+    assert _client(checker).post(f"/articles/{article.pk}/extract/").status_code == 403
+    page = _client(editor).get(f"/articles/{article.pk}/").content.decode()
+    assert f"/articles/{article.pk}/extract/" in page
+    response = _client(editor).post(f"/articles/{article.pk}/extract/", follow=True)
+    assert "Extraction queued again" in response.content.decode()
+    assert Event.objects.filter(action="article.extraction_requested", actor=editor).exists()

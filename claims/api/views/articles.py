@@ -244,3 +244,21 @@ class ArticleUnarchiveApi(_ArticleActionApi):
     @extend_schema(request=None, responses=out.ArticleDetailOut, operation_id="articles_unarchive")
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
+
+
+class ArticleExtractApi(_ArticleActionApi):
+    service = article_service.article_reextract
+
+    @extend_schema(
+        request=None,
+        responses={202: out.ArticleDetailOut},
+        operation_id="articles_extract",
+        description=(
+            "Queue the article's extraction again (editors). Claims people acted on or "
+            "corrected are kept as they are; the rest are refreshed."
+        ),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        response = super().post(request, pk)
+        response.status_code = 202
+        return response
