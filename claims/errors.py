@@ -31,6 +31,10 @@ class InvalidInput(RuleViolation):
     """Input that cannot be loaded: empty, binary, too large, undecodable."""
 
 
+class TooLarge(InvalidInput):
+    """Input over a size limit (FACTCHECK_MAX_ARTICLE_BYTES, FACTCHECK_MAX_ARTICLE_CHARS): 413."""
+
+
 class IdempotencyMismatch(DeskError):
     """An Idempotency-Key used again with a different request: never silently the first one."""
 

@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 
-from claims.errors import InvalidInput
+from claims.errors import InvalidInput, TooLarge
 
 SUPPORTED_SUFFIXES = {
     ".txt": "text/plain",
@@ -92,9 +92,23 @@ def max_bytes() -> int:
 def check_size(size: int) -> None:
     limit = max_bytes()
     if size > limit:
-        raise InvalidInput(
+        raise TooLarge(
             f"The article is {size / 1048576:.1f} MB; the largest accepted is "
             f"{limit / 1048576:.1f} MB (FACTCHECK_MAX_ARTICLE_BYTES)."
+        )
+
+
+def max_chars() -> int:
+    return int(settings.FACTCHECK_MAX_ARTICLE_CHARS)
+
+
+def check_length(body: str) -> None:
+    """A body longer than the extractor reads is refused before it is stored."""
+    limit = max_chars()
+    if len(body) > limit:
+        raise TooLarge(
+            f"The article has {len(body):,} characters; the longest accepted is {limit:,} "
+            "(FACTCHECK_MAX_ARTICLE_CHARS, what the extractor reads). Split it into articles."
         )
 
 

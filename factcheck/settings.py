@@ -369,6 +369,10 @@ FACTCHECK_DASHBOARD_URL = os.environ.get("FACTCHECK_DASHBOARD_URL", "http://127.
 # Largest article accepted, in bytes of input (file, paste or API body).
 FACTCHECK_MAX_ARTICLE_BYTES = env_int("FACTCHECK_MAX_ARTICLE_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 1024 * 1024
+# Longest article text accepted, in characters of its body: by default what the extractor
+# reads (claims.extraction.pipeline.MAX_CHARS), so a longer text is refused when it is loaded,
+# naming this limit, never stored and failed later. Larger than MAX_CHARS is refused at start.
+FACTCHECK_MAX_ARTICLE_CHARS = env_int("FACTCHECK_MAX_ARTICLE_CHARS", 2_500_000)
 # Uploaded .docx and .pdf files (claims.ingest): how far their contents may inflate in all
 # (checked in the zip's directory before a .docx is parsed; per stream for a PDF), the largest
 # inflation ratio of one big .docx part, and bounds on the work of reading one file.

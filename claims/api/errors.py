@@ -36,7 +36,9 @@ def error_response(status_code: int, code: str, message: str, **extra: Any) -> R
 
 
 def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, errors.InvalidInput) and "FACTCHECK_MAX_ARTICLE_BYTES" in exc.message:
+    if isinstance(exc, errors.TooLarge) or (
+        isinstance(exc, errors.InvalidInput) and "FACTCHECK_MAX_ARTICLE_BYTES" in exc.message
+    ):
         return error_response(413, "too_large", exc.message)
     for kind, (code_status, code) in _DOMAIN.items():
         if isinstance(exc, kind):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims import errors, queueing
-from claims.ingest import ArticleText, content_hash
+from claims.ingest import ArticleText, check_length, content_hash
 from claims.models import Article, Claim, ClaimStatus, ExtractionStatus
 from claims.permissions import Action, require
 from claims.services import audit
@@ -42,6 +42,7 @@ def article_load(
     existing article and creates nothing. `loaded_by` None means a trusted local command."""
     if loaded_by is not None:
         require(loaded_by, Action.LOAD_ARTICLE)
+    check_length(text.body)
     meta = clean_metadata(
         {
             "title": title,

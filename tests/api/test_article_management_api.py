@@ -4,6 +4,7 @@ extract again; editors only."""
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from claims.models import Article, Claim, Event
@@ -122,3 +123,12 @@ def test_only_editors_extract_again(clients: dict[str, APIClient], persona: str)
     response = clients[persona].post(f"/api/v1/articles/{article.pk}/extract/")
     assert response.status_code == 403
     assert not Event.objects.filter(action="article.extraction_requested").exists()
+
+
+@override_settings(FACTCHECK_MAX_ARTICLE_CHARS=200)
+def test_a_text_over_the_limit_is_413_naming_it(clients: dict[str, APIClient]) -> None:
+    body = "The council said on Tuesday that repairs will cost £48 million. " * 5
+    response = clients["write_token"].post("/api/v1/articles/", {"body": body}, format="json")
+    assert response.status_code == 413, response.content
+    assert "FACTCHECK_MAX_ARTICLE_CHARS" in response.json()["error"]["message"]
+    assert not Article.objects.exists()

@@ -1,10 +1,12 @@
 """Managing articles (claims.services.articles): editing their details, archiving, deleting
 and extracting again; editors only, every change audited."""
 
+import io
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from claims import errors
 from claims.ingest import article_text_from_string, title_from_file_name, title_from_text
@@ -212,3 +214,37 @@ def test_extracting_again_never_overwrites_a_corrected_claim(editor: Any) -> Non
     assert Claim.objects.filter(article_id=claim.article_id, start=claim.start).count() == 1
     with pytest.raises(errors.PermissionDenied):
         articles.article_reextract(article_id=claim.article_id, actor=None)
+
+
+def test_the_length_limit_is_what_the_extractor_reads() -> None:
+    from django.conf import settings
+
+    from claims.extraction import pipeline
+
+    assert settings.FACTCHECK_MAX_ARTICLE_CHARS == pipeline.MAX_CHARS
+
+
+@override_settings(FACTCHECK_MAX_ARTICLE_CHARS=200)
+def test_a_text_longer_than_the_limit_is_refused_and_not_stored(editor: Any) -> None:
+    text = article_text_from_string("The council said repairs will cost £48 million. " * 5)
+    with pytest.raises(errors.TooLarge, match="FACTCHECK_MAX_ARTICLE_CHARS") as refused:
+        articles.article_load(text=text, loaded_by=editor)
+    assert "200" in refused.value.message and f"{len(text.body):,}" in refused.value.message
+    assert not Article.objects.exists()
+    short = article_text_from_string("The council said repairs will cost £48 million.")
+    articles.article_load(text=short, loaded_by=editor)
+    assert Article.objects.count() == 1
+
+
+@override_settings(FACTCHECK_MAX_ARTICLE_CHARS=200)
+def test_load_articles_fails_naming_the_limit(tmp_path: Any, db: None) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    (tmp_path / "long.txt").write_text("The council said repairs will cost £48 million. " * 5)
+    (tmp_path / "short.txt").write_text("The council said repairs will cost £48 million.")
+    with pytest.raises(CommandError, match="FACTCHECK_MAX_ARTICLE_CHARS"):
+        call_command("load_articles", str(tmp_path), stdout=io.StringIO())
+    assert list(Article.objects.values_list("title", flat=True)) == [
+        "The council said repairs will cost £48 million."
+    ]

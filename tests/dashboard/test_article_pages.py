@@ -4,7 +4,7 @@ form's details, archive, delete and extract again."""
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from claims.models import Article, Event
 from tests.factories import SENTENCE, ArticleFactory, ClaimFactory
@@ -154,3 +154,12 @@ def test_extract_again_from_the_article_page(editor: Any, checker: Any) -> None:
     response = _client(editor).post(f"/articles/{article.pk}/extract/", follow=True)
     assert "Extraction queued again" in response.content.decode()
     assert Event.objects.filter(action="article.extraction_requested", actor=editor).exists()
+
+
+@override_settings(FACTCHECK_MAX_ARTICLE_CHARS=200)
+def test_the_load_form_names_the_length_limit(editor: Any) -> None:
+    body = "The council said on Tuesday that repairs will cost £48 million. " * 5
+    response = _client(editor).post("/articles/load/", {"text": body})
+    assert response.status_code == 200
+    assert "FACTCHECK_MAX_ARTICLE_CHARS" in response.content.decode()
+    assert not Article.objects.exists()

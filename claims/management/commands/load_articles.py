@@ -43,6 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         loaded = duplicates = failed = 0
+        too_long: list[str] = []
         for path in _files(options["paths"]):
             try:
                 text = article_text_from_upload(path.name, path.read_bytes())
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             except (errors.DeskError, OSError) as exc:
                 failed += 1
                 message = exc.message if isinstance(exc, errors.DeskError) else str(exc)
+                if isinstance(exc, errors.TooLarge):
+                    too_long.append(f"{path}: {message}")
                 self.stdout.write(f"failed     {path}: {message}")
                 continue
             if created:
@@ -66,5 +69,7 @@ class Command(BaseCommand):
                 duplicates += 1
                 self.stdout.write(f"duplicate  {path} -> article {article.pk} (already loaded)")
         self.stdout.write(f"{loaded} loaded, {duplicates} duplicates, {failed} failed")
+        if too_long:  # refused, not stored: the rest loaded, and the run says so by failing
+            raise CommandError("Too large, not loaded: " + " ".join(too_long))
         if failed and not loaded and not duplicates:
             raise CommandError("Nothing could be loaded.")
