@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from claims import errors, selectors
+from claims import errors, history, selectors
 from claims.models import (
     Claim,
     ClaimantType,
@@ -37,7 +37,7 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "after": body[claim.end : claim.end + 400],
         "sources": claim.sources.select_related("added_by"),
         "comments": claim.comments.select_related("author"),
-        "history": Event.objects.filter(claim=claim).select_related("actor"),
+        "history": history.history_of(Event.objects.filter(claim=claim).select_related("actor")),
         "ratings": Rating.objects.all(),
         "stances": SourceStance.choices,
         "members": selectors.desk_members(),
