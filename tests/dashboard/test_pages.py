@@ -260,9 +260,10 @@ def test_csv_json_xlsx_reports_carry_verdicts_and_neutralise_formulas(
     )
     assert data["claims"][0]["rating"] == "False"
     xlsx = client.get("/reports/claims.xlsx?queue=published")
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))["Claims"]
     values = list(sheet.values)
-    assert values[0][0] == "id" and values[1][0] == claim.pk
+    assert values[0][0] == "Claim" and values[1][0] == claim.pk
+    assert values[1][6].startswith("'=HYPERLINK")  # the summary column, neutralised
     assert client.get("/reports/claims.exe").status_code == 404
 
 
