@@ -114,3 +114,11 @@ def test_xlsx_has_a_summary_sheet_labels_widths_filters_and_dates(
 def test_pdf_has_the_summary(editor: Any, article: Article) -> None:
     response = _client(editor).get(f"/articles/{article.pk}/report.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_article_page_offers_the_report_choices(editor: Any, article: Article) -> None:
+    page = _client(editor).get(f"/articles/{article.pk}/").content.decode()
+    assert 'name="drafts"' in page and 'value="omit"' in page and 'name="dismissed"' in page
+    assert f"/articles/{article.pk}/report.xlsx" in page
+    queue = _client(editor).get("/?queue=all").content.decode()
+    assert "drafts=omit" in queue
