@@ -72,8 +72,12 @@ def test_all_words_rank_first_then_any_two(editor: Any) -> None:
 def test_only_published_desk_verdicts_and_edits_followed(editor: Any) -> None:
     archive = _archive()
     text = "The council closed twelve libraries across the county last winter."
-    draft = ClaimFactory(text=text)
+    # Rated but not published (still in review): not a past verdict.
+    draft = ClaimFactory(
+        text=text, status=ClaimStatus.IN_REVIEW, rating=Rating.objects.get(slug="false")
+    )
     assert memory.past_verdicts_search(text="council libraries closed", actor=editor) == []
+    assert fulltext.search("council libraries closed") == []
     published = ClaimFactory(
         text=text,
         status=ClaimStatus.PUBLISHED,
