@@ -27,8 +27,8 @@ from typing import Any
 from claims.matching import text as claim_text
 
 MAX_QUERY_CHARS = 2000
-PAIR_WORDS = 8  # the "any two words" tier uses at most this many of the query's words
-TIER_ROWS = 2000  # each tier ranks at most this many matching rows per table
+PAIR_WORDS = 6  # the "any two words" tier uses at most this many of the query's words
+TIER_ROWS = 1000  # each tier ranks at most this many matching rows per table
 
 PG_INSTALL = [
     """
