@@ -11,6 +11,7 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_defaults, sender=self)
+        post_migrate.connect(_ensure_fulltext, sender=self)
         from claims import checks, security  # noqa: F401 - registers checks, login receivers
 
 
@@ -19,3 +20,15 @@ def _ensure_defaults(**kwargs: Any) -> None:
 
     ensure_role_groups(using=kwargs.get("using", "default"))
     ensure_default_ratings(using=kwargs.get("using", "default"))
+
+
+def _ensure_fulltext(**kwargs: Any) -> None:
+    """On SQLite a table that a migration rebuilt has lost its full-text triggers: put them
+    back (and rebuild the FTS table) so that search never silently falls behind."""
+    from django.db import connections
+
+    from claims import fulltext
+
+    connection = connections[kwargs.get("using", "default")]
+    if connection.vendor == "sqlite":
+        fulltext.install(connection)

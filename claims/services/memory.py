@@ -211,20 +211,24 @@ def match_reject(
 
 
 def past_verdicts_search(*, text: str, actor: Any, limit: int = 10) -> list[dict[str, Any]]:
-    """Published verdicts (the desk's and the archive's) that state what `text` states."""
-    from claims.matching import store
+    """Published verdicts (the desk's and the archive's) holding the words of `text`, best
+    first: the database's full-text index (claims/fulltext.py), no embedding index."""
+    from claims import fulltext
 
     require(actor, Action.VIEW)
-    text = text.strip()[:2000]
-    if not text:
-        return []
+    hits = fulltext.search(text, limit=limit)
+    factchecks = FactCheck.objects.select_related("rating").in_bulk(
+        [h.pk for h in hits if h.kind == "factcheck"]
+    )
+    claims = Claim.objects.select_related("rating").in_bulk(
+        [h.pk for h in hits if h.kind == "claim"]
+    )
     results = []
-    for candidate in store.search(text, limit=limit * 3):
-        verdict = selectors.verdict_of(candidate.target)
+    for hit in hits:
+        target = (factchecks if hit.kind == "factcheck" else claims).get(hit.pk)
+        verdict = selectors.verdict_of(target) if target is not None else None
         if verdict is not None:
-            results.append({**verdict, "score": round(candidate.score, 4)})
-        if len(results) == limit:
-            break
+            results.append({**verdict, "score": round(hit.rank, 4)})
     return results
 
 

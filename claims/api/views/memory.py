@@ -14,21 +14,23 @@ from claims.services import memory
 
 class PastVerdictSearchApi(DeskApi):
     """Published verdicts, the desk's own and its imported archive's, that state the same
-    thing as `?search=` (ranked by the claim-matching index)."""
+    words as `?q=` (`?search=` is the older name), ranked by the database's full-text index."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("search", str, required=True, description="A claim, in words"),
+            OpenApiParameter("q", str, description="A claim, in words (required)"),
+            OpenApiParameter("search", str, description="The older name of `q`"),
             OpenApiParameter("limit", int, description="At most this many results (1-50)"),
         ],
         responses={200: out.PastVerdictOut(many=True)},
     )
     def get(self, request: Request) -> Response:
-        text = request.query_params.get("search", "")
+        name = "q" if "q" in request.query_params else "search"
+        text = request.query_params.get(name, "")
         if not text.strip():
-            raise serializers.ValidationError({"search": ["Give the claim to look for."]})
+            raise serializers.ValidationError({name: ["Give the claim to look for."]})
         if len(text) > 2000:
-            raise serializers.ValidationError({"search": ["At most 2,000 characters."]})
+            raise serializers.ValidationError({name: ["At most 2,000 characters."]})
         try:
             limit = min(50, max(1, int(request.query_params.get("limit", "10"))))
         except ValueError:
