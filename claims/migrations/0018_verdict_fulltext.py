@@ -18,6 +18,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0014_claim_list_indexes")]
+    dependencies = [("claims", "0015_article_archived")]
 
     operations = [migrations.RunPython(install, uninstall, elidable=False)]
