@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -78,6 +79,17 @@ def not_archived(claims: QuerySet[Claim], *, archived: bool = False) -> QuerySet
     return claims if archived else claims.filter(article__archived_at__isnull=True)
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An id filter: a whole number in the database's range (0.5 or 2**64 is a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class ClaimFilter(django_filters.FilterSet):
     """The claim filters of the dashboard's queues and reports and of GET /api/v1/claims/."""
 
@@ -85,7 +97,7 @@ class ClaimFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
     kind = django_filters.MultipleChoiceFilter(choices=ClaimKind.choices, distinct=False)
     rating = django_filters.CharFilter(field_name="rating__slug")
-    article = django_filters.NumberFilter(field_name="article_id")
+    article = WholeNumberFilter(field_name="article_id")
     assignee = django_filters.CharFilter(field_name="assignee__username")
     score_min = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
     score_max = django_filters.NumberFilter(field_name="score", lookup_expr="lte")

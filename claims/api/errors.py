@@ -57,7 +57,7 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     detail: Any = response.data
     fields: dict[str, Any] = {}
     if isinstance(exc, exceptions.ValidationError) and isinstance(detail, dict):
-        fields = {k: [str(m) for m in v] if isinstance(v, list) else v for k, v in detail.items()}
+        fields = field_paths(detail)
         message = "Some fields are invalid."
     elif isinstance(detail, dict) and "detail" in detail:
         message = str(detail["detail"])
@@ -72,3 +72,23 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
         if header in response:
             new[header] = response[header]
     return new
+
+
+def field_paths(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation errors as one flat map of dotted paths to messages, the shape
+    the schema documents (`{"events.0": ["..."], "quantities.1.unit": ["..."]}`)."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(field_paths(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                flat.update(field_paths(item, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                flat.setdefault(prefix or "body", []).append(str(item))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "body": [str(m) for m in messages]} if messages else {}

@@ -100,7 +100,11 @@ class FactcheckAutoSchema(AutoSchema):
                 OpenApiParameter(
                     "cursor", str, description="The `next` or `previous` link's cursor, as given."
                 ),
-                OpenApiParameter("page_size", int, description="Items per page (1 to 200; 50)."),
+                OpenApiParameter(
+                    "page_size",
+                    {"type": "integer", "minimum": 1, "maximum": 200},
+                    description="Items per page, 1 to 200 (50 if absent); outside that a 400.",
+                ),
             ]
         return parameters
 

@@ -186,17 +186,31 @@ def test_a_damaged_cursor_is_a_clear_400(editor_api: APIClient, cursor: str) -> 
 
 
 @pytest.mark.parametrize(
-    ("size", "status", "count"), [("0", 400, None), ("x", 400, None), ("500", 200, 3), ("", 200, 3)]
+    ("size", "status", "count"),
+    [
+        ("0", 400, None),
+        ("x", 400, None),
+        ("null", 400, None),
+        ("2.5", 400, None),
+        ("201", 400, None),
+        ("500", 400, None),
+        ("200", 200, 3),
+        ("", 200, 3),
+    ],
 )
-def test_page_size_is_checked_and_capped(
-    editor_api: APIClient, size: str, status: int, count: Any
+@pytest.mark.parametrize("path", ["/api/v1/claims/", "/api/v1/articles/", "/api/v1/claimreviews/"])
+def test_page_size_outside_1_to_200_is_a_400(
+    editor_api: APIClient, size: str, status: int, count: Any, path: str
 ) -> None:
+    """Never silently clamped or ignored: the schema says 1 to 200, and so does the answer."""
     for _ in range(3):
-        ClaimFactory(article=ArticleFactory())
-    response = editor_api.get("/api/v1/claims/", {"page_size": size})
-    assert response.status_code == status
+        ClaimFactory(article=ArticleFactory(), first_published_at=timezone.now())
+    response = editor_api.get(path, {"page_size": size})
+    assert response.status_code == status, response.content
     if count is not None:
         assert len(response.json()["results"]) == count
+    else:
+        assert "page_size" in response.json()["error"]["fields"]
 
 
 def test_a_fresh_claims_detail_reads_nothing_it_does_not_show(editor_api: APIClient) -> None:

@@ -11,15 +11,10 @@ equal to the API's ClaimReview."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -29,9 +24,8 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests import clientgen
+from tests.live import PASSWORD, live_desk
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "an-afternoon-password-1"
 ARTICLES = [
     (
         "cms-101",
@@ -53,13 +47,6 @@ ARTICLES = [
         "2019. The union said 40% of schools had cut staff.",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Receiver:
@@ -96,73 +83,9 @@ class Receiver:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("afternoon")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env.update(
-        DEBUG="1",
-        DATABASE_URL=f"sqlite:///{folder / 'desk.sqlite3'}",
-        # Tasks run in the web process (no Redis): extraction and webhook deliveries included.
-        FACTCHECK_EMBEDDED_WORKER="0",
-        # Only this server may deliver to the receiver this test starts on 127.0.0.1.
-        FACTCHECK_ALLOW_PRIVATE_URLS="1",
-        FACTCHECK_NEWSROOM_URL=f"{base}/",
-        FACTCHECK_FACTCHECK_URL_TEMPLATE=f"{base}/fact-checks/{{id}}/",
-    )
-
-    def manage(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
-
-    manage("migrate", "--noinput")
-    manage("seed_demo", "--password", PASSWORD)
-    token = manage("create_api_token", "--name", "cms", "--scope", "webhooks").strip()
-    token = token.splitlines()[-1]
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "factcheck.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(folder / "gunicorn.log").open("w"),
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/claimreviews/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, (folder / "gunicorn.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.3)
-        yield {"base": base, "token": token, "folder": folder}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # Only this server may deliver to the receiver this test starts on 127.0.0.1.
+    with live_desk(folder, FACTCHECK_ALLOW_PRIVATE_URLS="1") as server:
+        yield {"base": server.base, "token": server.token("webhooks"), "folder": folder}
 
 
 def _desk_member(base: str, username: str) -> httpx.Client:

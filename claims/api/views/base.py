@@ -64,11 +64,33 @@ class DeskApi(APIView):
     cursor_paged: ClassVar[bool] = False
 
 
+PAGE_SIZE_MAX = 200
+
+
+def page_size_from(value: str | None, default: int = 50) -> int:
+    """`page_size` as sent: absent or empty is the default; anything but a whole number
+    from 1 to 200 is a 400 (never silently clamped or ignored)."""
+    if value is None or value == "":
+        return default
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= PAGE_SIZE_MAX:
+        raise serializers.ValidationError(
+            {"page_size": [f"Send a whole number from 1 to {PAGE_SIZE_MAX}."]}
+        )
+    return size
+
+
 class Cursor(CursorPagination):
     page_size = 50
-    max_page_size = 200
+    max_page_size = PAGE_SIZE_MAX
     page_size_query_param = "page_size"
     ordering = "-created_at"
+
+    def get_page_size(self, request: Request) -> int:
+        return page_size_from(request.query_params.get("page_size"), self.page_size)
 
     def decode_cursor(self, request: Request) -> Any:
         """A damaged cursor is the client's mistake (400), not a missing page (404)."""
@@ -117,17 +139,7 @@ class ClaimKeyset:
             self._decode(params["cursor"])
 
     def _page_size(self, value: str | None) -> int:
-        if value is None or value == "":
-            return self.page_size
-        try:
-            size = int(value)
-        except ValueError:
-            raise serializers.ValidationError(
-                {"page_size": ["Send a whole number of claims per page."]}
-            ) from None
-        if size < 1:
-            raise serializers.ValidationError({"page_size": ["Send at least 1."]})
-        return min(size, self.max_page_size)
+        return page_size_from(value, self.page_size)
 
     def _decode(self, cursor: str) -> None:
         try:
