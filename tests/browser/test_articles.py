@@ -58,3 +58,18 @@ def test_edit_archive_unarchive_and_delete_an_article(
     assert not Claim.objects.filter(pk=claim.pk).exists()
     _shot(editor, "article-deleted")
     editor.context.close()
+
+
+def test_the_article_page_with_its_management_fits_a_phone(
+    browser: Any, live_server: Any, people: dict[str, Any]
+) -> None:
+    from tests.browser.test_triage import PHONE, _phone
+
+    article = ClaimFactory(score=0.9).article
+    page = _phone(browser, live_server)
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    page.click("text=Edit the article's details")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE, width
+    _shot(page, "phone-article-manage")
+    page.context.close()
