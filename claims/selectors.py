@@ -229,6 +229,38 @@ def earlier_verdict(claim: Claim) -> dict[str, Any] | None:
     return None if target == claim else verdict_of(target)
 
 
+SHOWN_SUGGESTIONS = 3  # at most this many open suggestions per claim are shown
+
+
+def shown_matches(claim: Claim) -> list[ClaimMatch]:
+    """The claim's matches as the claim page and the API show them: links and decisions, then
+    at most SHOWN_SUGGESTIONS open suggestions (best first, none pointing at a dismissed
+    claim), each with `reason` (similarity, shared numbers and names)."""
+    from claims.matching.rules import suggestion_reason
+
+    matches = list(
+        claim.matches.select_related("target_claim", "target_factcheck", "decided_by").order_by(
+            "-score", "pk"
+        )
+    )
+    shown, suggested = [], 0
+    for match in matches:
+        if match.status == MatchStatus.SUGGESTED:
+            if (
+                match.target_claim is not None
+                and match.target_claim.status == ClaimStatus.DISMISSED
+            ):
+                continue
+            suggested += 1
+            if suggested > SHOWN_SUGGESTIONS:
+                continue
+        match.reason = suggestion_reason(  # type: ignore[attr-defined]  # shown, not stored
+            claim.text, match.target.text, match.cosine
+        )
+        shown.append(match)
+    return shown
+
+
 def linked_automatically(claim: Claim) -> bool:
     """Every link from the claim to the verdict it repeats was made automatically, with every
     rule of claims.matching.rules passed (no person's judgement stands in for a review)."""

@@ -269,6 +269,7 @@ class PastVerdictOut(VerdictOut):
 
 class MatchOut(serializers.ModelSerializer):
     target = serializers.SerializerMethodField()
+    reason = serializers.CharField(read_only=True, help_text="Similarity, shared numbers, names")
     decided_by: Any = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -281,6 +282,7 @@ class MatchOut(serializers.ModelSerializer):
             "score",
             "cosine",
             "reasons",
+            "reason",
             "target",
             "decided_by",
             "decided_at",
@@ -309,7 +311,7 @@ class MatchOut(serializers.ModelSerializer):
 
 class ClaimDetailOut(ClaimListOut):
     earlier_verdict = serializers.SerializerMethodField()
-    matches = MatchOut(many=True)
+    matches = serializers.SerializerMethodField()
     sources = SourceOut(many=True)
     comments = CommentOut(many=True)
     history = EventOut(many=True, source="events")
@@ -335,6 +337,12 @@ class ClaimDetailOut(ClaimListOut):
             "comments",
             "history",
         ]
+
+    @extend_schema_field(MatchOut(many=True))
+    def get_matches(self, claim: Claim) -> list[dict[str, Any]]:
+        from claims.selectors import shown_matches
+
+        return MatchOut(shown_matches(claim), many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(VerdictOut(allow_null=True))
     def get_earlier_verdict(self, claim: Claim) -> dict[str, Any] | None:

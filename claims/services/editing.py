@@ -18,7 +18,7 @@ from django.db import transaction
 from claims import errors, selectors
 from claims.models import Article, Claim, ClaimantType, ClaimKind, ClaimStatus, Comment
 from claims.permissions import Action, require
-from claims.services import audit, guards
+from claims.services import audit, guards, memory
 from claims.services.workflow import add_author
 from claims.workflow import is_researcher, step
 
@@ -390,6 +390,7 @@ def claim_merge(
         before=other_before,
         after={"status": other.status, "into_claim": claim.pk, "version": other.version},
     )
+    memory.suggestions_withdraw(target=other, actor=actor)
     after = {**edit_snapshot(claim), "merged_claim": other.pk}
     audit.log("claim.merged", actor=actor, claim=claim, before=before, after=after)
     return claim

@@ -104,6 +104,29 @@ def claims_match_article(*, article_id: int) -> dict[str, int]:
     return counts
 
 
+def suggestions_withdraw(*, target: Claim, actor: Any) -> int:
+    """The target was dismissed (or merged away): open suggestions pointing at it are
+    withdrawn, each audited on the claim it was suggested for. Returns how many."""
+    matches = list(
+        ClaimMatch.objects.select_for_update()
+        .filter(target_claim=target, status=MatchStatus.SUGGESTED)
+        .select_related("claim", "claim__article")
+    )
+    now = timezone.now()
+    for match in matches:
+        ClaimMatch.objects.filter(pk=match.pk).update(
+            status=MatchStatus.REJECTED, decided_by=audit.person(actor), decided_at=now
+        )
+        audit.log(
+            "claim.suggestion_withdrawn",
+            actor=actor,
+            claim=match.claim,
+            before={"match_status": MatchStatus.SUGGESTED},
+            after={**_target_ref(target), "match": match.pk, "target_status": target.status},
+        )
+    return len(matches)
+
+
 def _target_ref(target: Claim | FactCheck) -> dict[str, Any]:
     if isinstance(target, Claim):
         return {"canonical_claim": target.pk, "text": target.text[:300]}

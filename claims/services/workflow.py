@@ -61,6 +61,9 @@ def claim_dismiss(
     if reason.strip():
         after["reason"] = reason.strip()
     audit.log("claim.dismissed", actor=actor, claim=claim, before=before, after=after)
+    from claims.services import memory  # memory imports this module
+
+    memory.suggestions_withdraw(target=claim, actor=actor)
     return claim
 
 

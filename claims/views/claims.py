@@ -43,7 +43,7 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         "members": selectors.desk_members(),
         "earlier": selectors.earlier_verdict(claim),
         "earlier_publishes": selectors.linked_automatically(claim),
-        "matches": claim.matches.select_related("target_claim", "target_factcheck", "decided_by"),
+        "matches": selectors.shown_matches(claim),
         # The buttons: one per step of claims.workflow that this user may take now.
         "can": available(request.user, claim),
         "kinds": ClaimKind.choices,

@@ -23,7 +23,15 @@ from claims.models import FactCheck
 from claims.services import archive as archive_service
 from claims.services import memory
 
-FIRST_FIVE = ("mrr", "p_at_1", "auto_link_count", "auto_link_precision", "suggest_recall")
+FIRST_FIVE = (
+    "mrr",
+    "p_at_1",
+    "auto_link_count",
+    "auto_link_precision",
+    "suggest_recall",
+    "suggest_count",
+    "suggest_precision",
+)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -64,6 +72,16 @@ class Command(BaseCommand):
         parser.add_argument("--predictions", type=Path, help="write one JSON line per query")
         parser.add_argument("--limit", type=int, default=0, help="only the first N queries")
         parser.add_argument(
+            "--split",
+            choices=("tune", "heldout"),
+            help="only the fixed half of the queries used to tune the rule, or the other half",
+        )
+        parser.add_argument(
+            "--calibrate",
+            action="store_true",
+            help="print the suggestion threshold that beats the old rule's precision by 1 SE",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -72,6 +90,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         queries = _read_jsonl(options["queries"])
+        if options["split"]:
+            queries = [q for q in queries if benchmark.in_split(str(q.get("id")), options["split"])]
         if options["limit"]:
             queries = queries[: options["limit"]]
         try:
@@ -156,6 +176,16 @@ class Command(BaseCommand):
             },
             "baseline_bm25_mrr_by_source": self._baseline(index, queries),
         }
+        if options["calibrate"]:
+            from claims.matching import rules
+
+            report["calibration"] = {
+                source: benchmark.calibrate(
+                    [o for o in outcomes if source == "all" or o.source == source], 0.5
+                )
+                for source in ["all", *sources]
+            }
+            report["calibration"]["current"] = rules.SUGGEST_MIN_COSINE
         if options["scale"]:
             report["scale"] = self._scale(options["scale"], queries)
         if options["predictions"]:
@@ -196,6 +226,9 @@ class Command(BaseCommand):
             seconds=seconds,
             must_not_link=(must_not_link or set())
             | set(map(str, query.get("must_not_link") or [])),
+            top_cosine=candidates[0].cosine if candidates else 0.0,
+            top_is_positive=bool(ranking)
+            and ranking[0] in set(map(str, query.get("positives") or [])),
         )
 
     def _scale(self, count: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -308,6 +341,18 @@ class Command(BaseCommand):
                 f"{name:<28} {figures['mrr']:>6} {figures['p_at_1']:>6} "
                 f"{figures['auto_link_count']:>6} {precision if precision is not None else '-':>7} "
                 f"{figures['suggest_recall']:>7} {baseline:>9}"
+            )
+        for name, figures in rows:
+            self.stdout.write(
+                f"suggestions {name}: {figures['suggest_count']} offered, "
+                f"precision {figures['suggest_precision']}"
+            )
+        for name, cal in report.get("calibration", {}).items():
+            if name == "current":
+                continue
+            self.stdout.write(
+                f"calibration {name}: old rule (cosine >= 0.5) precision {cal['old_precision']} "
+                f"± {cal['old_se']} over {cal['old_count']}; chosen threshold {cal['threshold']}"
             )
         self.stdout.write(
             f"wrong links {report['wrong_links']}, "
