@@ -247,10 +247,21 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def csv_lines(claims: QuerySet[Claim]) -> Iterator[str]:
-    """The CSV, line by line; a database failure part-way ends it with an INCOMPLETE line."""
+def csv_lines(claims: QuerySet[Claim], totals: dict[str, Any] | None = None) -> Iterator[str]:
+    """The CSV, line by line; a database failure part-way ends it with an INCOMPLETE line.
+
+    With `totals` (a report) it leads with the summary as label/value rows under a `Summary`
+    row, then one empty row, then the table; without (`?layout=data`, programs) it is the
+    table alone, its header on the first line."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
+    lead = "\ufeff"
+    if totals is not None:
+        yield lead + writer.writerow(["Summary"])
+        for label, value in summary_lines(totals):
+            yield writer.writerow([_safe_cell(label.strip()), value])
+        yield writer.writerow([])
+        lead = ""
+    yield lead + writer.writerow(COLUMNS)
     written = 0
     try:
         for item in _rows(claims):

@@ -35,7 +35,8 @@ def _report(
     request: HttpRequest, claims: QuerySet[Claim], fmt: str, name: str, **pdf: Any
 ) -> HttpResponseBase:
     """`?drafts=mark` (the default: drafts listed, marked DRAFT) or `omit`; `?dismissed=1`
-    lists dismissed claims too. Every format leads with the summary."""
+    lists dismissed claims too. Every format leads with the summary (a CSV's first rows;
+    `?layout=data` gives a CSV of the table alone, for programs)."""
     drafts = request.GET.get("drafts", "mark")
     try:
         claims = exports.select(
@@ -47,7 +48,8 @@ def _report(
     stamp = f"{name}-{timezone.now():%Y%m%d-%H%M}"
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
-            exports.csv_lines(claims), content_type="text/csv; charset=utf-8"
+            exports.csv_lines(claims, None if request.GET.get("layout") == "data" else totals),
+            content_type="text/csv; charset=utf-8",
         )
     elif fmt == "json":
         meta = {

@@ -248,9 +248,10 @@ def test_csv_json_xlsx_reports_carry_verdicts_and_neutralise_formulas(
     client = _client(viewer)
     response = client.get("/reports/claims.csv?queue=published")
     assert response.status_code == 200 and response.streaming
-    rows = list(
-        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
-    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    summary, table = text.split("\r\n\r\n", 1)  # the report's summary rows, then the table
+    assert summary.startswith("Summary\r\nClaims in this report,1")
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert rows[0]["id"] == str(claim.pk) and rows[0]["rating"] == "False"
     assert rows[0]["summary"].startswith("'=HYPERLINK")
     assert rows[0]["sources"] == "https://example.org/budget.pdf"

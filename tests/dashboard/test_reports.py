@@ -79,10 +79,22 @@ def test_csv_marks_drafts(editor: Any, article: Article) -> None:
     text = b"".join(
         _client(editor).get(f"/articles/{article.pk}/report.csv").streaming_content
     ).decode()
-    lines = text.splitlines()
-    assert lines[0].lstrip("\ufeff").split(",")[-1] == "verdict_state"
+    summary, table = text.lstrip("\ufeff").split("\r\n\r\n", 1)
+    assert summary.splitlines()[0] == "Summary"
+    assert "Draft verdicts (not published),1" in summary.splitlines()
+    lines = table.splitlines()
+    assert lines[0].split(",")[-1] == "verdict_state"
     assert "Second claim here." in lines[1]
     assert any(SENTENCE in line and line.endswith("DRAFT") for line in lines)
+
+
+def test_csv_for_programs_is_the_table_alone(editor: Any, article: Article) -> None:
+    text = b"".join(
+        _client(editor).get(f"/articles/{article.pk}/report.csv?layout=data").streaming_content
+    ).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(",")[0] == "id" and lines[0].split(",")[-1] == "verdict_state"
+    assert "Summary" not in text
 
 
 def test_xlsx_has_a_summary_sheet_labels_widths_filters_and_dates(
