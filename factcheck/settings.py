@@ -306,6 +306,10 @@ SPECTACULAR_SETTINGS = {
         "pk": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}
     },
     "VERSION": "1.0.0",
+    # 3.1 for its `webhooks` section: the events the desk sends, their payloads and signature
+    # (claims/api/schema_webhooks.py).
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": "claims.api.schema_webhooks.WEBHOOKS",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -65,6 +65,12 @@ def _scopes(action: Action) -> list[str]:
 
 
 class FactcheckAutoSchema(AutoSchema):
+    def _is_webhook(self) -> bool:
+        """A `webhooks` entry (claims/api/schema_webhooks.py): drf-spectacular describes it
+        through a mocked view at `/`, which no API path is; it is a request the desk sends,
+        so it takes no credentials and answers none of the API's errors."""
+        return self.path == "/"
+
     def _is_public(self) -> bool:
         return any(
             getattr(p, "__name__", "") == "AllowAny"
@@ -81,6 +87,8 @@ class FactcheckAutoSchema(AutoSchema):
 
     def get_description(self) -> str:  # type: ignore[override]
         text = super().get_description() or ""
+        if self._is_webhook():
+            return text
         if self._is_public():
             return (text + "\n\n**Credentials:** none (public).").strip()
         action = _action(self.view, self.method)
@@ -125,6 +133,8 @@ class FactcheckAutoSchema(AutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
+        if self._is_webhook():
+            return []
         writes = self.method in {"POST", "PUT", "PATCH", "DELETE"}
         # A public operation still answers 401 to a bad or revoked token that is sent.
         codes = ["400", "401"]
