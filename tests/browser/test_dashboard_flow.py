@@ -146,7 +146,9 @@ def test_from_loading_to_publication(
     assert "Mostly false" in text and "£24 million" in text and "council-budget-2024" in text
     with second.expect_download() as csv_download:
         second.click("text=CSV")
-    summary, table = Path(csv_download.value.path()).read_text("utf-8-sig").split("\r\n\r\n", 1)
+    summary, table = (
+        Path(csv_download.value.path()).read_bytes().decode("utf-8-sig").split("\r\n\r\n", 1)
+    )
     assert summary.startswith("Summary")
     rows = list(csv.DictReader(io.StringIO(table)))
     published = [r for r in rows if r["status"] == "published"]

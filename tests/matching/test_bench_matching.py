@@ -73,7 +73,12 @@ def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path) -
         }
     )
     predictions = tmp_path / "predictions.jsonl"
-    options: dict[str, Any] = {"collection": collection, "predictions": predictions, "scale": 50}
+    options: dict[str, Any] = {
+        "collection": collection,
+        "predictions": predictions,
+        "scale": 50,
+        "calibrate": True,
+    }
     report = Command()._run(queries, collection.read_bytes(), options)
 
     assert report["collection_size"] == 6 and report["queries"] == 5
@@ -94,7 +99,10 @@ def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path) -
         "auto_link_count",
         "auto_link_precision",
         "suggest_recall",
+        "suggest_count",
+        "suggest_precision",
     ]
+    assert set(report["calibration"]) >= {"all", "checkthat-2a-tweets", "current"}
     assert report["mrr"] >= 0.8  # each query's own fact-check is among few, clearly distinct
     assert report["wrong_links"] == 0 and report["mutated_queries"] >= 5
     lines = [json.loads(line) for line in predictions.read_text().splitlines()]

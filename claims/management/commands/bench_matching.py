@@ -176,7 +176,7 @@ class Command(BaseCommand):
             },
             "baseline_bm25_mrr_by_source": self._baseline(index, queries),
         }
-        if options["calibrate"]:
+        if options.get("calibrate"):
             from claims.matching import rules
 
             report["calibration"] = {
