@@ -238,11 +238,15 @@ def shown_matches(claim: Claim) -> list[ClaimMatch]:
     claim), each with `reason` (similarity, shared numbers and names)."""
     from claims.matching.rules import suggestion_reason
 
-    matches = list(
-        claim.matches.select_related("target_claim", "target_factcheck", "decided_by").order_by(
-            "-score", "pk"
+    if "matches" in getattr(claim, "_prefetched_objects_cache", {}):
+        # Read with the claim (claims.api.views.base.claim_detail): order them here.
+        matches = sorted(claim.matches.all(), key=lambda m: (-m.score, m.pk))
+    else:
+        matches = list(
+            claim.matches.select_related("target_claim", "target_factcheck", "decided_by").order_by(
+                "-score", "pk"
+            )
         )
-    )
     shown, suggested = [], 0
     for match in matches:
         if match.status == MatchStatus.SUGGESTED:
