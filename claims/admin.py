@@ -164,7 +164,7 @@ class CommentInline(admin.TabularInline):
 
 # Corrections through the same service as the dashboard and the API (editors, or the assigned
 # fact-checker; audited and versioned); every other field of a claim is read-only here.
-CLAIM_CORRECTIONS = ("kind", "claimant", "claimant_type", "claim_reviewed")
+CLAIM_CORRECTIONS = ("kind", "claimant", "claimant_type", "claim_reviewed", "review_url")
 
 
 @admin.register(Claim)

@@ -15,6 +15,7 @@ LONGEST = 120  # a longer value (a summary, a claim's text) is cut, with an elli
 SKIPPED = frozenset({"version", "fields", "id", "api_client"})
 FIELD_LABELS = {
     "claim_reviewed": "short claim",
+    "review_url": "ClaimReview URL",
     "claimant_type": "claimant is",
     "canonical": "same claim as",
     "from_claim": "split from claim",

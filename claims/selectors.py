@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -290,8 +291,14 @@ def linked_automatically(claim: Claim) -> bool:
 
 
 def public_url(claim: Claim) -> str:
-    """Where the published fact-check is read (the ClaimReview `url`)."""
+    """Factcheck's own public page for the published fact-check."""
     return settings.FACTCHECK_FACTCHECK_URL_TEMPLATE.format(id=claim.pk)
+
+
+def review_url(claim: Claim) -> str:
+    """The ClaimReview `url`: the CMS's story for this claim when the desk set one (with its
+    anchor), otherwise Factcheck's public page."""
+    return claim.review_url or public_url(claim)
 
 
 def claim_payload(claim: Claim) -> dict[str, Any]:
@@ -319,7 +326,8 @@ def claim_payload(claim: Claim) -> dict[str, Any]:
             "external_id": article.external_id,
         },
         "public_url": public_url(claim),
-        "claim_review": claim_review(claim, rating_scale()) if published else None,
+        "review_url": review_url(claim),
+        "claim_review": claim_review(claim) if published else None,
     }
 
 
@@ -339,48 +347,108 @@ def rating_scale() -> dict[str, Any]:
     )
 
 
-def claim_review(claim: Claim, scale: dict[str, Any]) -> dict[str, Any]:
-    """schema.org ClaimReview JSON-LD for a published claim."""
-    rating = claim.rating
-    review_rating: dict[str, Any] = {
-        "@type": "Rating",
-        "name": rating.label if rating else "",
-        "alternateName": rating.label if rating else "",
-    }
-    if rating is not None and rating.rating_value is not None:
-        review_rating.update(
-            ratingValue=rating.rating_value,
-            bestRating=scale["best"],
-            worstRating=scale["worst"],
-        )
-    short = claim.claim_reviewed or (claim.text if len(claim.text) < 75 else claim.text[:73] + "…")
+def review_rating(*, label: str, value: int | None, scale: dict[str, Any]) -> dict[str, Any]:
+    """A ClaimReview Rating: the desk's label as its name (and alternateName, which Google
+    reads), and where the rating sits on a numeric scale, its value and the scale's bounds."""
+    rating: dict[str, Any] = {"@type": "Rating", "name": label, "alternateName": label}
+    if value is not None and scale.get("best") is not None:
+        rating.update(ratingValue=value, bestRating=scale["best"], worstRating=scale["worst"])
+    return rating
+
+
+# Above this many characters the claim's own text is too long to stand as claimReviewed.
+CLAIM_REVIEWED_FALLBACK_CHARS = 150
+
+
+def claim_reviewed(claim: Claim) -> str:
+    """What the review says was claimed: the desk's short claim, else the claim's text, whole
+    when it is short enough, else cut after its last clause or word that fits (never inside a
+    word), marked with an ellipsis."""
+    if claim.claim_reviewed.strip():
+        return claim.claim_reviewed.strip()
+    text = " ".join(claim.text.split())
+    if len(text) <= CLAIM_REVIEWED_FALLBACK_CHARS:
+        return text
+    # One character more: is the last that fits the end of a word?
+    head = text[: CLAIM_REVIEWED_FALLBACK_CHARS + 1]
+    # A clause ends at punctuation followed by a space (not "3.5" or "U.S.A"), a word at a space.
+    for boundary in (r"[.;:!?](?=\s)", r",(?=\s)", r"\s"):
+        cuts = [m.start() for m in re.finditer(boundary, head)]
+        if cuts and cuts[-1] >= CLAIM_REVIEWED_FALLBACK_CHARS // 2:
+            return head[: cuts[-1]].rstrip(" ,;:-") + "…"
+    return head[:CLAIM_REVIEWED_FALLBACK_CHARS] + "…"  # one word longer than the whole limit
+
+
+def _without_empty(value: Any) -> Any:
+    """The JSON-LD without null, empty-text or empty-collection properties (a consumer reads
+    a missing property as unknown; a null or "" one as a wrong value)."""
+    if isinstance(value, dict):
+        cleaned = {key: _without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [item for item in map(_without_empty, value) if item not in (None, "", [], {})]
+    return value
+
+
+def _claim_reviewed_item(claim: Claim) -> dict[str, Any]:
+    """The Claim reviewed: who made it (person or organisation), when, and where it appeared
+    (the article it was found in, which is also its first appearance as far as the desk
+    knows)."""
+    article = claim.article
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
         kind = "Organization" if claim.claimant_type == "organisation" else "Person"
         item["author"] = {"@type": kind, "name": claim.claimant}
-    if claim.article.url:
-        item["appearance"] = [{"@type": "CreativeWork", "url": claim.article.url}]
-    if claim.article.published_at:
-        item["datePublished"] = claim.article.published_at.date().isoformat()
+    if article.published_at:
+        item["datePublished"] = article.published_at.date().isoformat()
+    if article.url:
+        appearance = {
+            "@type": "CreativeWork",
+            "url": article.url,
+            "headline": article.title,
+            "datePublished": item.get("datePublished"),
+        }
+        item["appearance"] = [appearance]
+        item["firstAppearance"] = appearance
+    return item
+
+
+def claim_review(claim: Claim, scale: dict[str, Any] | None = None) -> dict[str, Any]:
+    """schema.org ClaimReview JSON-LD for a published claim (Google's required and recommended
+    properties, tests/api/test_claimreview_google.py). A published claim's Rating is the one
+    stored when it was published; an unpublished one (the reviewer's preview) uses the rating
+    and the scale as they are now (`scale`, or read here)."""
+    if claim.published_rating:
+        rating = claim.published_rating
+    elif claim.rating is not None:
+        rating = review_rating(
+            label=claim.rating.label,
+            value=claim.rating.rating_value,
+            scale=scale if scale is not None else rating_scale(),
+        )
+    else:
+        rating = {}
     first = claim.first_published_at or claim.published_at
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": public_url(claim),
-        "claimReviewed": short,
-        # Fixed at the first publication; a correction (republication) is the dateModified.
-        "datePublished": first.date().isoformat() if first else None,
-        "dateModified": claim.published_at.isoformat() if claim.published_at else None,
-        "author": {
-            "@type": "Organization",
-            "name": settings.FACTCHECK_NEWSROOM_NAME,
-            "url": settings.FACTCHECK_NEWSROOM_URL,
-        },
-        "reviewRating": review_rating,
-        "itemReviewed": item,
-        "reviewBody": claim.summary,
-        "creativeWorkStatus": "Published",
-    }
+    return _without_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": review_url(claim),
+            "claimReviewed": claim_reviewed(claim),
+            # Fixed at the first publication; a correction (republication) is the dateModified.
+            "datePublished": first.date().isoformat() if first else None,
+            "dateModified": claim.published_at.isoformat() if claim.published_at else None,
+            "author": {
+                "@type": "Organization",
+                "name": settings.FACTCHECK_NEWSROOM_NAME,
+                "url": settings.FACTCHECK_NEWSROOM_URL,
+            },
+            "reviewRating": rating,
+            "itemReviewed": _claim_reviewed_item(claim),
+            "reviewBody": claim.summary,
+            "creativeWorkStatus": "Published",
+        }
+    )
 
 
 def claim_review_preview(claim: Claim) -> str:
@@ -394,22 +462,25 @@ def claim_review_preview(claim: Claim) -> str:
     draft = copy(claim)
     draft.published_at = timezone.now()
     draft.first_published_at = claim.first_published_at or draft.published_at
-    return json.dumps(claim_review(draft, rating_scale()), ensure_ascii=False, indent=2)
+    draft.published_rating = None  # publishing stores the rating as it is now
+    return json.dumps(claim_review(draft), ensure_ascii=False, indent=2)
 
 
 def withdrawn_review(claim: Claim) -> dict[str, Any]:
     """What the feed says of a review taken back for a correction (reopened): its url and
     first date, marked Withdrawn, so an aggregator drops it rather than keeping the old one."""
     first = claim.first_published_at
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": public_url(claim),
-        "claimReviewed": claim.claim_reviewed or claim.text[:75],
-        "datePublished": first.date().isoformat() if first else None,
-        "dateModified": claim.updated_at.isoformat(),
-        "creativeWorkStatus": "Withdrawn",
-    }
+    return _without_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": review_url(claim),
+            "claimReviewed": claim_reviewed(claim),
+            "datePublished": first.date().isoformat() if first else None,
+            "dateModified": claim.updated_at.isoformat(),
+            "creativeWorkStatus": "Withdrawn",
+        }
+    )
 
 
 def next_claim(claim: Claim) -> Claim | None:

@@ -76,7 +76,11 @@ CLAIM = inline_serializer(
             help_text="The claim's version: an event with a lower one is older news."
         ),
         "article": inline_serializer("WebhookArticleRef", _article_fields()),
-        "public_url": serializers.URLField(help_text="The published fact-check's page."),
+        "public_url": serializers.URLField(help_text="Factcheck's public fact-check page."),
+        "review_url": serializers.URLField(
+            help_text="The ClaimReview `url`: the CMS's story URL set for the claim, or else "
+            "`public_url`."
+        ),
         "claim_review": serializers.DictField(
             allow_null=True,
             help_text="schema.org ClaimReview JSON-LD (as GET /api/v1/claims/{id}/claimreview/"
@@ -130,6 +134,7 @@ _EXAMPLE_CLAIM: dict[str, Any] = {
     "version": 9,
     "article": _EXAMPLE_ARTICLE,
     "public_url": "https://factcheck.example/fact-checks/42/",
+    "review_url": "https://news.example/council-budget-check#claim-1",
     "claim_review": {"@context": "https://schema.org", "@type": "ClaimReview"},
 }
 

@@ -317,6 +317,10 @@ class ClaimDetailOut(ClaimListOut):
     history = EventOut(many=True, source="events")
     summary = serializers.CharField()
     claim_reviewed = serializers.CharField()
+    review_url = serializers.CharField(
+        help_text="The CMS's story URL set for this fact-check (ClaimReview `url`); empty when "
+        "the review points at Factcheck's public page."
+    )
     entities = serializers.JSONField()
     edited_fields = serializers.ListField(child=serializers.CharField())
     added_by_person = serializers.BooleanField()
@@ -327,6 +331,7 @@ class ClaimDetailOut(ClaimListOut):
             *ClaimListOut.Meta.fields,
             "summary",
             "claim_reviewed",
+            "review_url",
             "entities",
             "edited_fields",
             "added_by_person",

@@ -199,6 +199,17 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # The ClaimReview's Rating as it went out at the last publication (name, value and the
+    # scale's bounds then), so renaming a rating or widening the scale later changes no review
+    # already published (claims.services.workflow.claim_publish).
+    published_rating = models.JSONField(null=True, blank=True, editable=False)
+    # Where the CMS publishes this fact-check (its story URL, with an anchor when a story
+    # reviews several claims): the ClaimReview's `url` instead of Factcheck's public page.
+    review_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="The CMS's story URL for this fact-check (with #anchor); empty: the public page",
+    )
     # A repeat of an earlier claim points at it (claim memory).
     canonical = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from claims import errors, selectors
@@ -25,10 +27,19 @@ from claims.workflow import is_researcher, step
 MAX_CLAIM_CHARS = 5000
 MAX_CLAIMANT_CHARS = 300
 MAX_SHORT_CLAIM_CHARS = 75
+REVIEW_URL_MAX_CHARS = 2000  # Claim.review_url's column
 MAX_QUANTITIES = 50
 # The bounds the extractor writes (claims.extraction.quantities), and none.
 BOUNDS = frozenset({"more than", "less than", "at least", "at most", "about", "up to"})
-EDITABLE = ("span", "kind", "claimant", "claimant_type", "quantities", "claim_reviewed")
+EDITABLE = (
+    "span",
+    "kind",
+    "claimant",
+    "claimant_type",
+    "quantities",
+    "claim_reviewed",
+    "review_url",
+)
 
 
 def _is_word(char: str) -> bool:
@@ -124,6 +135,24 @@ def _clean_claimant(claimant: str, claimant_type: str | None) -> tuple[str, str]
     return claimant, kind
 
 
+def _clean_review_url(url: str) -> str:
+    """The CMS's story URL for the fact-check: an absolute http(s) URL (an anchor allowed), or
+    empty for Factcheck's own public page. Never fetched, only published."""
+    url = url.strip()
+    if not url:
+        return ""
+    if len(url) > REVIEW_URL_MAX_CHARS:
+        raise errors.RuleViolation("The ClaimReview URL is longer than 2,000 characters.")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise errors.RuleViolation(
+            "The ClaimReview URL must be a full http:// or https:// address, such as "
+            "https://news.example/2026/story#claim-2."
+        ) from None
+    return url
+
+
 def edit_snapshot(claim: Claim) -> dict[str, Any]:
     return {
         "start": claim.start,
@@ -134,6 +163,7 @@ def edit_snapshot(claim: Claim) -> dict[str, Any]:
         "claimant_type": claim.claimant_type,
         "quantities": claim.quantities,
         "claim_reviewed": claim.claim_reviewed,
+        "review_url": claim.review_url,
         "version": claim.version,
     }
 
@@ -154,6 +184,7 @@ def claim_edit(
     claimant_type: str | None = None,
     quantities: list[dict[str, Any]] | None = None,
     claim_reviewed: str | None = None,
+    review_url: str | None = None,
     expected_version: int | None = None,
 ) -> Claim:
     """Correct what the extractor said of a claim (editors, or the fact-checker assigned to
@@ -197,6 +228,10 @@ def claim_edit(
             )
         if short != claim.claim_reviewed:
             changes["claim_reviewed"] = short
+    if review_url is not None:
+        url = _clean_review_url(review_url)
+        if url != claim.review_url:
+            changes["review_url"] = url
     if not changes:
         return claim  # a save that changes nothing changes nothing
     names = {"span" if name in ("start", "end", "text") else name for name in changes}

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from claims import errors
+from claims import errors, selectors
 from claims.models import Claim, Comment, Rating
 from claims.permissions import Role, roles_of
 from claims.services import audit, guards
@@ -231,6 +231,13 @@ def claim_publish(*, claim_id: int, actor: Any, expected_version: int | None = N
         "submitted_by": claim.submitted_by.get_username() if claim.submitted_by else None,
     }
     now = timezone.now()
+    # The Rating goes out as it is now, and stays so: a later renamed rating or widened scale
+    # changes no review already published (until it is corrected and published again).
+    verdict = claim.rating
+    assert verdict is not None  # require_sources refuses a verdict with no rating
+    rating = selectors.review_rating(
+        label=verdict.label, value=verdict.rating_value, scale=selectors.rating_scale()
+    )
     claim = guards.write(
         claim,
         status_from=publish.from_statuses,
@@ -238,6 +245,7 @@ def claim_publish(*, claim_id: int, actor: Any, expected_version: int | None = N
         published_by=actor,
         published_at=now,
         first_published_at=claim.first_published_at or now,
+        published_rating=rating,
     )
     after = {**audit.claim_snapshot(claim), "published_at": now.isoformat()}
     audit.log("claim.published", actor=actor, claim=claim, before=before, after=after)

@@ -57,7 +57,10 @@ def _claim_context(request: HttpRequest, claim: Claim, **extra: Any) -> dict[str
         ),
         "dismiss_reason": selectors.dismiss_reason(claim) if claim.status == "dismissed" else "",
         "next_claim": selectors.next_claim(claim),
+        "public_url": selectors.public_url(claim),
         # What publishing sends, for the reviewer to read first.
+        "claim_reviewed": selectors.claim_reviewed(claim),
+        "review_url": selectors.review_url(claim),
         "preview": selectors.claim_review_preview(claim)
         if claim.status == ClaimStatus.IN_REVIEW
         else "",
@@ -137,6 +140,7 @@ def _edit(pk: int, user: Any, post: Any, v: int | None) -> Any:
         claimant_type=post.get("claimant_type"),
         quantities=_quantities(post),
         claim_reviewed=post.get("claim_reviewed"),
+        review_url=post.get("review_url"),
         expected_version=v,
     )
 

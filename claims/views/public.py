@@ -17,7 +17,7 @@ def fact_check(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.published().select_related("rating", "article").defer("embedding"), pk=pk
     )
-    review = selectors.claim_review(claim, selectors.rating_scale())
+    review = selectors.claim_review(claim)
     context = {
         "claim": claim,
         "review": review,

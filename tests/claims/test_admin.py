@@ -123,6 +123,7 @@ def _change(claim: Claim, **values: Any) -> dict[str, Any]:
         "claimant": claim.claimant,
         "claimant_type": claim.claimant_type,
         "claim_reviewed": claim.claim_reviewed,
+        "review_url": claim.review_url,
         **values,
     }
     for prefix in ("sources", "comments", "events"):
@@ -141,6 +142,20 @@ def test_admin_corrects_a_claimant_through_the_service(staff_client: Client, edi
     assert (claim.claimant, claim.claimant_type) == ("The council", "organisation")
     assert claim.edited_fields == ["claimant", "claimant_type"] and claim.version == 2
     assert Event.objects.get(claim=claim, action="claim.edited").actor == editor
+
+
+def test_admin_sets_the_cms_story_url_through_the_service(
+    staff_client: Client, editor: Any
+) -> None:
+    claim = ClaimFactory()
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    story = "https://cms.example.org/story#claim-1"
+    response = staff_client.post(url, _change(claim, review_url=story))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim.refresh_from_db()
+    assert claim.review_url == story and claim.edited_fields == ["review_url"]
+    event = Event.objects.get(claim=claim, action="claim.edited")
+    assert (event.before["review_url"], event.after["review_url"]) == ("", story)
 
 
 def test_admin_correction_refused_for_a_viewer(viewer: Any) -> None:

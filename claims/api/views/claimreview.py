@@ -31,7 +31,7 @@ class ClaimReviewApi(DeskApi):
             Claim.objects.select_related("rating", "article"), pk=pk, status=ClaimStatus.PUBLISHED
         )
         return Response(
-            selectors.claim_review(claim, selectors.rating_scale()),
+            selectors.claim_review(claim),
             content_type="application/ld+json",
         )
 
@@ -72,10 +72,9 @@ class ClaimReviewFeedApi(DeskApi):
         paginator = Cursor()
         paginator.ordering = ("-updated_at", "-id")  # type: ignore[assignment]
         page = paginator.paginate_queryset(claims, request, view=self) or []
-        scale = selectors.rating_scale()
         return paginator.get_paginated_response(
             [
-                selectors.claim_review(c, scale)
+                selectors.claim_review(c)
                 if c.status == ClaimStatus.PUBLISHED
                 else selectors.withdrawn_review(c)
                 for c in page

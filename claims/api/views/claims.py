@@ -108,6 +108,13 @@ class ClaimEditIn(serializers.Serializer):
     )
     quantities = QuantityIn(many=True, required=False)
     claim_reviewed = serializers.CharField(max_length=75, allow_blank=True, required=False)
+    review_url = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        required=False,
+        help_text="The CMS's story URL for this fact-check, with its #anchor when the story "
+        "reviews several claims: the ClaimReview `url`. Empty: Factcheck's public page.",
+    )
 
 
 class ClaimDetailApi(DeskApi):
@@ -127,7 +134,8 @@ class ClaimDetailApi(DeskApi):
         operation_id="claims_edit",
         description=(
             "Correct a claim's span (the text is always the article's body[start:end], snapped "
-            "to whole words), kind, claimant and its type, quantities and short claim. Editors "
+            "to whole words), kind, claimant and its type, quantities, short claim and the "
+            "ClaimReview URL (the CMS's story). Editors "
             "and the fact-checker assigned to it; 412 if If-Match is stale. Corrected fields are "
             "never overwritten by re-extraction."
         ),
