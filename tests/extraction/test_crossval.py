@@ -77,6 +77,7 @@ def test_cross_validation_scores_every_fold_on_unseen_debates() -> None:
     assert set().union(*(b for _, b in seen)) == {f"debate-{d}" for d in range(7)}
     summary = report["summary"]["claimbuster_cfs"]
     assert summary["f1"] == {"mean": 1.0, "std": 0.0} and summary["folds"] == 3
+    assert summary["map"] == {"mean": 1.0, "std": 0.0}  # every debate ranked perfectly
     assert sum(f["claimbuster_cfs"]["rows"] for f in report["folds"]) == len(rows)
 
 
@@ -96,6 +97,21 @@ def test_mean_and_spread_are_over_folds() -> None:
     assert report["summary"]["claimbuster_cfs"]["precision"]["mean"] == pytest.approx(
         2 / 3, abs=1e-4
     )
+
+
+def test_the_ranking_figure_needs_no_threshold() -> None:
+    rows = _rows()
+
+    def timid(train: list[dict[str, Any]], test: list[dict[str, Any]]) -> list[float]:
+        # ranks every check-worthy row first but never reaches 0.5: F1 0, MAP 1
+        return [0.4 if r["checkworthy"] else 0.1 for r in test]
+
+    report = crossval.cross_validate(rows, 3, timid, log=lambda line: None)
+    summary = report["summary"]["claimbuster_cfs"]
+    assert summary["f1"]["mean"] == 0.0 and summary["map"]["mean"] == 1.0
+    empty = [dict(r, checkworthy=False) for r in rows]
+    report = crossval.cross_validate(empty, 3, timid, log=lambda line: None)
+    assert report["summary"]["claimbuster_cfs"]["map"] == {"mean": None, "std": None}
 
 
 def test_the_command_cross_validates_a_tiny_dataset(

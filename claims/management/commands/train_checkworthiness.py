@@ -36,7 +36,8 @@ class Command(BaseCommand):
             metavar="K",
             help="instead of training the model: K folds by document (context_id), each "
             "trained without one fold and scored on it; prints per-fold and mean +- std "
-            "precision, recall and F1 of the check-worthy class per label scheme",
+            "precision, recall and F1 of the check-worthy class and the mean average precision "
+            "per debate, per label scheme",
         )
         parser.add_argument(
             "--train-rows",
@@ -162,6 +163,7 @@ class Command(BaseCommand):
                 + ", ".join(
                     f"{name} {figures[name]['mean']:.4f} +- {figures[name]['std']:.4f}"
                     for name in crossval.FIGURES
+                    if figures[name]["mean"] is not None
                 )
             )
         if options["json"]:
