@@ -14,7 +14,7 @@ from typing import Any
 from claims.extraction import evaluation
 
 FoldTrainer = Callable[[list[dict[str, Any]], list[dict[str, Any]]], list[float]]
-FIGURES = ("precision", "recall", "f1")
+FIGURES = ("precision", "recall", "f1", "map")
 
 
 def document_of(row: dict[str, Any], index: int) -> str:
@@ -62,7 +62,8 @@ def cross_validate(
 ) -> dict[str, Any]:
     """Train k models, each without one fold, and score that fold's rows. Figures are per
     label scheme, never pooled across schemes: precision, recall and F1 of the check-worthy
-    class at `threshold` per fold, then their mean and standard deviation over the folds.
+    class at `threshold` and the mean average precision over the fold's debates (which needs
+    no threshold) per fold, then their mean and standard deviation over the folds.
     `train_rows` trains each fold on a seeded sample of that many of its training rows."""
     folds = assign_folds(rows, k, seed)
     per_fold: list[dict[str, Any]] = []
@@ -82,9 +83,15 @@ def cross_validate(
             "train_rows": len(train),
         }
         for scheme, indexes in _by_scheme(test).items():
+            fold_scores = [scores[i] for i in indexes]
             result[scheme] = evaluation.classification(
-                [scores[i] for i in indexes], [test[i]["checkworthy"] for i in indexes], threshold
+                fold_scores, [test[i]["checkworthy"] for i in indexes], threshold
             )
+            # threshold-free: the mean over the fold's debates of the average precision of
+            # its ranking (None when no debate has a check-worthy row)
+            result[scheme]["map"] = evaluation.ranking([test[i] for i in indexes], fold_scores)[
+                "map"
+            ]
         per_fold.append(result)
         log(_fold_line(result))
     schemes = sorted(
@@ -93,17 +100,20 @@ def cross_validate(
     summary: dict[str, Any] = {}
     for scheme in schemes:
         present = [result[scheme] for result in per_fold if scheme in result]
-        summary[scheme] = {
-            figure: {
-                "mean": round(statistics.fmean(p[figure] for p in present), 4),
-                "std": round(statistics.stdev(p[figure] for p in present), 4)
-                if len(present) > 1
-                else 0.0,
-            }
-            for figure in FIGURES
-        }
+        summary[scheme] = {figure: _spread([p.get(figure) for p in present]) for figure in FIGURES}
         summary[scheme]["folds"] = len(present)
     return {"k": k, "threshold": threshold, "folds": per_fold, "summary": summary}
+
+
+def _spread(values: list[float | None]) -> dict[str, float | None]:
+    """Mean and standard deviation over the folds that have the figure."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return {"mean": None, "std": None}
+    return {
+        "mean": round(statistics.fmean(present), 4),
+        "std": round(statistics.stdev(present), 4) if len(present) > 1 else 0.0,
+    }
 
 
 def _by_scheme(rows: list[dict[str, Any]]) -> dict[str, list[int]]:
@@ -117,8 +127,9 @@ def _fold_line(result: dict[str, Any]) -> str:
     parts = [f"fold {result['fold']} ({result['documents']} documents)"]
     for scheme, figures in result.items():
         if isinstance(figures, dict):
+            average = "-" if figures["map"] is None else f"{figures['map']:.4f}"
             parts.append(
                 f"{scheme}: P {figures['precision']:.4f} R {figures['recall']:.4f} "
-                f"F1 {figures['f1']:.4f} ({figures['rows']} rows)"
+                f"F1 {figures['f1']:.4f} MAP {average} ({figures['rows']} rows)"
             )
     return "; ".join(parts)

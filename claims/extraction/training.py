@@ -10,6 +10,7 @@ tokenizers. Seeds are fixed; reruns on the same data and settings agree closely 
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import shutil
@@ -33,6 +34,10 @@ class TrainingConfig:
     validation_share: float = 0.1
     seed: int = 13
     threads: int = 2
+    # The sentence before as the encoder's second segment (with_preceding_sentence gives the
+    # rows a `preceding` text); off in the shipped recipe, whose serving scores sentences alone.
+    preceding_sentence: bool = False
+    context_length: int = 64  # tokens added to max_length for the preceding sentence
 
 
 def read_rows(paths: Iterable[Path], schemes: set[str] | None) -> list[dict[str, Any]]:
@@ -56,6 +61,28 @@ def read_rows(paths: Iterable[Path], schemes: set[str] | None) -> list[dict[str,
                     continue
                 rows.append(row)
     return rows
+
+
+def with_preceding_sentence(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of the rows, each with `preceding`: the text of the row just before it in its
+    document (same context_id, the nearest lower `line`), or "" for a document's first row and
+    for a row without context_id or line (a lone sentence has no known neighbour)."""
+    lines: dict[Any, list[tuple[int, str]]] = {}
+    for row in rows:
+        if row.get("context_id") is not None and isinstance(row.get("line"), int):
+            lines.setdefault(row["context_id"], []).append((row["line"], row["text"]))
+    for document in lines.values():
+        document.sort(key=lambda entry: entry[0])
+    out = []
+    for row in rows:
+        preceding = ""
+        if isinstance(row.get("line"), int) and row.get("context_id") in lines:
+            document = lines[row["context_id"]]
+            position = bisect.bisect_left(document, row["line"], key=lambda entry: entry[0])
+            if position > 0:
+                preceding = document[position - 1][1]
+        out.append(dict(row, preceding=preceding))
+    return out
 
 
 def split_by_document(
@@ -155,13 +182,7 @@ def fit(train_rows: list[dict[str, Any]], config: TrainingConfig, log: Any = pri
         model.train()
         for batch_start in range(0, len(order), config.batch_size):
             batch = [train_rows[i] for i in order[batch_start : batch_start + config.batch_size]]
-            encoded = tokenizer(
-                [r["text"] for r in batch],
-                padding=True,
-                truncation=True,
-                max_length=config.max_length,
-                return_tensors="pt",
-            )
+            encoded = _encode(tokenizer, batch, config)
             labels = torch.tensor([int(r["checkworthy"]) for r in batch])
             logits = model(**encoded).logits
             loss = loss_fn(logits, labels)
@@ -181,7 +202,15 @@ def predict(
     model: Any, tokenizer: Any, rows: list[dict[str, Any]], config: TrainingConfig
 ) -> list[float]:
     """The check-worthy class's probability for every row (torch, float32)."""
-    return _predict(model, tokenizer, [r["text"] for r in rows], config.max_length)
+    import torch
+
+    scores: list[float] = []
+    with torch.no_grad():
+        for start in range(0, len(rows), 64):
+            encoded = _encode(tokenizer, rows[start : start + 64], config)
+            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, 1]
+            scores.extend(float(p) for p in probabilities)
+    return scores
 
 
 def fit_and_score(
@@ -195,22 +224,23 @@ def fit_and_score(
     return predict(model, tokenizer, test_rows, config)
 
 
-def _predict(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> list[float]:
-    import torch
-
-    scores: list[float] = []
-    with torch.no_grad():
-        for start in range(0, len(texts), 64):
-            encoded = tokenizer(
-                texts[start : start + 64],
-                padding=True,
-                truncation=True,
-                max_length=max_length,
-                return_tensors="pt",
-            )
-            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, 1]
-            scores.extend(float(p) for p in probabilities)
-    return scores
+def _encode(tokenizer: Any, rows: list[dict[str, Any]], config: TrainingConfig) -> Any:
+    """The batch's encoder input: the sentence alone, or with preceding_sentence the sentence
+    and the one before as a second segment, in max_length + context_length tokens cut from
+    the longer of the two first, so a sentence that fits max_length alone is not cut."""
+    texts = [r["text"] for r in rows]
+    if not config.preceding_sentence:
+        return tokenizer(
+            texts, padding=True, truncation=True, max_length=config.max_length, return_tensors="pt"
+        )
+    return tokenizer(
+        texts,
+        [r["preceding"] for r in rows],
+        padding=True,
+        truncation="longest_first",
+        max_length=config.max_length + config.context_length,
+        return_tensors="pt",
+    )
 
 
 def export_onnx(module: Any, tokenizer: Any, output: Path, *, output_name: str) -> None:

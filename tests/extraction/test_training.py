@@ -46,4 +46,8 @@ def test_the_shipped_recipe_is_the_default() -> None:
     from claims.extraction.scoring import MODEL_DIR
 
     meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
-    assert meta["config"] == TrainingConfig().__dict__
+    default = TrainingConfig().__dict__
+    assert {k: default[k] for k in meta["config"]} == meta["config"]
+    # options added since the shipped model was trained are off by default
+    assert set(default) - set(meta["config"]) <= {"preceding_sentence", "context_length"}
+    assert default["preceding_sentence"] is False

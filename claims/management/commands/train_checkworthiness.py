@@ -36,13 +36,21 @@ class Command(BaseCommand):
             metavar="K",
             help="instead of training the model: K folds by document (context_id), each "
             "trained without one fold and scored on it; prints per-fold and mean +- std "
-            "precision, recall and F1 of the check-worthy class per label scheme",
+            "precision, recall and F1 of the check-worthy class and the mean average precision "
+            "per debate, per label scheme",
         )
         parser.add_argument(
             "--train-rows",
             type=int,
             metavar="N",
             help="with --cross-validate: train each fold on a seeded sample of N rows",
+        )
+        parser.add_argument(
+            "--preceding-sentence",
+            action="store_true",
+            help="with --cross-validate: the recipe variant that reads the sentence before "
+            "(same context_id, previous line) as a second segment; not for shipped weights, "
+            "since extraction scores sentences alone",
         )
         parser.add_argument(
             "--all-schemes",
@@ -73,7 +81,17 @@ class Command(BaseCommand):
             self.stdout.write(f"desk labels: {len(training_side)} rows on the training side")
         if not datasets:
             raise CommandError("Give --dataset PATH, --desk-labels, or both.")
-        config = TrainingConfig(epochs=options["epochs"], seed=options["seed"])
+        if options["preceding_sentence"] and options["cross_validate"] is None:
+            raise CommandError(
+                "--preceding-sentence is for --cross-validate only: extraction scores each "
+                "sentence alone, so weights trained with the sentence before would not be served "
+                "as trained."
+            )
+        config = TrainingConfig(
+            epochs=options["epochs"],
+            seed=options["seed"],
+            preceding_sentence=options["preceding_sentence"],
+        )
         schemes = None if options["all_schemes"] else set(SHIPPED_SCHEMES)
         if options["cross_validate"] is not None:
             try:
@@ -117,6 +135,9 @@ class Command(BaseCommand):
             rows = training.read_rows(datasets, schemes)
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from None
+        if config.preceding_sentence:
+            # before the folds and the --train-rows sample: both stay those of the plain recipe
+            rows = training.with_preceding_sentence(rows)
 
         def one_fold(train: list[dict[str, Any]], test: list[dict[str, Any]]) -> list[float]:
             return training.fit_and_score(train, test, config, log=self.stdout.write)
@@ -142,6 +163,7 @@ class Command(BaseCommand):
                 + ", ".join(
                     f"{name} {figures[name]['mean']:.4f} +- {figures[name]['std']:.4f}"
                     for name in crossval.FIGURES
+                    if figures[name]["mean"] is not None
                 )
             )
         if options["json"]:
