@@ -299,14 +299,13 @@ class Command(BaseCommand):
         """BM25 alone over the same index, in the same run: what the embeddings add."""
         import numpy as np
 
-        groups = np.asarray(index.groups)
         ranks: dict[str, list[float]] = {}
         for query in queries:
             scores = index.bm25({t: 1.0 for t in claim_text.terms(query["query"])})
             if query.get("collection"):
-                scores = np.where(groups == query["collection"], scores, -1.0)
+                scores = np.where(index.allowed({query["collection"]}), scores, -1.0)
             top = np.argsort(-scores)[:10]
-            keys = [index.keys[i] for i in top]
+            keys = [index.key(int(i)) for i in top]
             # The index keys are "f:<pk>"; compare by external id through the database.
 
             lookup = dict(
