@@ -321,13 +321,13 @@ class Index:
             np.concatenate([r[1] for r in found]).astype(np.float32),
         )
 
-    def bm25(self, weighted_terms: dict[str, float]) -> np.ndarray:
+    def _lexical(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of the documents holding any of the terms: (positions ascending, scores)."""
         total = self._ids.size
         scores = np.zeros(total, dtype=np.float32)
-        if not total:
-            return scores
         lengths = self._lengths.array
         average = float(lengths.mean()) or 1.0
+        touched = []
         for term, weight in weighted_terms.items():
             posting = self._posting(term)
             if posting is None:
@@ -336,6 +336,16 @@ class Index:
             idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
             norm = K1 * (1 - B + B * lengths[rows] / average)
             scores[rows] += weight * idf * tfs * (K1 + 1) / (tfs + norm)
+            touched.append(rows)
+        rows = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int64)
+        return rows, scores[rows]
+
+    def bm25(self, weighted_terms: dict[str, float]) -> np.ndarray:
+        """BM25 of every position (0 where no term occurs)."""
+        scores = np.zeros(self._ids.size, dtype=np.float32)
+        if self._ids.size:
+            rows, values = self._lexical(weighted_terms)
+            scores[rows] = values
         return scores
 
     # Embeddings ---------------------------------------------------------------------------
@@ -385,42 +395,76 @@ class Index:
         total = self._ids.size
         if not total or not queries:
             return [[] for _ in queries]
-        cosines = self.cosines(vectors)
+        by_query = self.cosines(vectors).T.copy()  # one contiguous row per query
         allowed = self.allowed(groups)
         results = []
-        for column, query in enumerate(queries):
-            cosine = cosines[:, column]
+        for cosine, query in zip(by_query, queries, strict=True):
             weights: dict[str, float] = {}
             for term in claim_text.terms(query.context):
                 weights[term] = rules.CONTEXT_WEIGHT
             for term in claim_text.terms(query.text):
                 weights[term] = 1.0
-            lexical = self.bm25(weights)
-            best = float(lexical.max())
-            if best > 0:
-                lexical /= best
-            fused = cosine + rules.LEXICAL_WEIGHT * lexical
-            if query.date is not None:
-                gap = np.abs(self._days.array - query.date.toordinal())
-                fused += rules.PERIOD_WEIGHT * np.nan_to_num(np.exp(-gap / rules.PERIOD_DAYS))
-            if allowed is not None:
-                fused = np.where(allowed, fused, -np.inf)
-            count = min(limit, total)
-            top = np.argpartition(-fused, count - 1)[:count]
-            top = top[np.argsort(-fused[top], kind="stable")]
-            results.append(
-                [
-                    Hit(
-                        key=self.key(int(i)),
-                        score=float(fused[i]),
-                        cosine=float(cosine[i]),
-                        bm25=float(lexical[i]),
-                    )
-                    for i in top
-                    if np.isfinite(fused[i])
-                ]
-            )
+            results.append(self._rank(cosine, weights, query.date, allowed, min(limit, total)))
         return results
+
+    def _fused(
+        self,
+        rows: np.ndarray,
+        cosine: np.ndarray,
+        lexical: np.ndarray,
+        date: datetime.date | None,
+        allowed: np.ndarray | None,
+    ) -> np.ndarray:
+        """The ranking rule's score of the documents at `rows` (-inf where not allowed)."""
+        fused = cosine[rows] + rules.LEXICAL_WEIGHT * lexical
+        if date is not None:
+            gap = np.abs(self._days.array[rows] - date.toordinal())
+            fused += rules.PERIOD_WEIGHT * np.nan_to_num(np.exp(-gap / rules.PERIOD_DAYS))
+        if allowed is not None:
+            fused = np.where(allowed[rows], fused, -np.inf)
+        return fused
+
+    def _rank(
+        self,
+        cosine: np.ndarray,
+        weights: dict[str, float],
+        date: datetime.date | None,
+        allowed: np.ndarray | None,
+        count: int,
+    ) -> list[Hit]:
+        """The `count` best documents by cosine + lexical + period, scoring only those that
+        can reach the top: every document with a query word, and those without one whose
+        cosine plus the largest period bonus reaches the count-th best score found among the
+        first (the same ranking as scoring all of them; all are scored when too few qualify)."""
+        lexical_rows, lexical = self._lexical(weights)
+        best = float(lexical.max()) if len(lexical) else 0.0
+        if best > 0:
+            lexical /= best
+        fused = self._fused(lexical_rows, cosine, lexical, date, allowed)
+        finite = fused[np.isfinite(fused)]
+        if len(finite) >= count:
+            floor = float(np.partition(finite, len(finite) - count)[len(finite) - count])
+            bonus = rules.PERIOD_WEIGHT if date is not None else 0.0
+            close = np.flatnonzero(cosine >= floor - bonus - 1e-6)
+            rows = np.union1d(lexical_rows, close)
+        else:
+            rows = np.arange(len(cosine))
+        if len(rows) != len(lexical_rows):
+            lexical_all = np.zeros(len(rows), dtype=np.float32)
+            lexical_all[np.searchsorted(rows, lexical_rows)] = lexical
+            lexical = lexical_all
+            fused = self._fused(rows, cosine, lexical, date, allowed)
+        top = np.argsort(-fused, kind="stable")[:count]
+        return [
+            Hit(
+                key=self.key(int(rows[i])),
+                score=float(fused[i]),
+                cosine=float(cosine[rows[i]]),
+                bm25=float(lexical[i]),
+            )
+            for i in top
+            if np.isfinite(fused[i])
+        ]
 
     def allowed(self, groups: set[str] | None) -> np.ndarray | None:
         """Which documents a query may return: alive, and in one of `groups` if given."""
