@@ -210,7 +210,7 @@ class Index:
         for number, body in enumerate(texts):
             counts = Counter(claim_text.terms(body))
             lengths[number] = sum(counts.values())
-            term_keys.extend(map(term_key, counts))
+            term_keys.extend(map(hash, counts))  # term_key(), without a call per term
             tfs.extend(counts.values())
             docs.extend([first + number] * len(counts))
         embeddings, scales = quantise(np.asarray(vectors).reshape(len(keys), -1))

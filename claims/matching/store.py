@@ -75,12 +75,17 @@ def _day(value: Any) -> datetime.date | None:
     return value if isinstance(value, datetime.date) else None
 
 
+def _matrix(column: list[bytes | memoryview]) -> np.ndarray:
+    """Stored float16 embeddings as one float32 matrix (one join, not one array per row)."""
+    return np.frombuffer(b"".join(column), dtype=np.float16).reshape(len(column), -1)
+
+
 def _add_factchecks(index: Index, rows: list[tuple[Any, ...]]) -> None:
     if rows:
         index.add(
             [f"f:{r[0]}" for r in rows],
             [f"{r[1]} {r[2]}" for r in rows],
-            np.stack([from_bytes(r[5]) for r in rows]),
+            _matrix([r[5] for r in rows]),
             groups=[r[3] for r in rows],
             dates=[r[4] for r in rows],
         )
@@ -91,7 +96,7 @@ def _add_claims(index: Index, rows: list[tuple[Any, ...]]) -> None:
         index.add(
             [f"c:{r[0]}" for r in rows],
             [r[1] for r in rows],
-            np.stack([from_bytes(r[2]) for r in rows]),
+            _matrix([r[2] for r in rows]),
             groups=[DESK] * len(rows),
             dates=[_day(r[3]) or _day(r[4]) for r in rows],
         )
