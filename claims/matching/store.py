@@ -162,8 +162,8 @@ def _pks(rows: Any) -> np.ndarray:
 def _reconcile(index: Index) -> None:
     factchecks = _pks(FactCheck.objects.order_by())
     claims = _pks(Claim.objects.filter(embedding__isnull=False).order_by())
-    for kind, stored in (("f", factchecks), ("c", claims)):
-        for pk in np.setdiff1d(index.ids(kind), stored, assume_unique=True):
+    for kind, existing in (("f", factchecks), ("c", claims)):
+        for pk in np.setdiff1d(index.ids(kind), existing, assume_unique=True):
             index.remove(f"{kind}:{pk}")
     # Rows committed late by another process (behind the range already read) come in now.
     late = np.setdiff1d(factchecks, index.ids("f"), assume_unique=True).tolist()

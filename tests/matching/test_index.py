@@ -54,7 +54,14 @@ def _fixture(count: int = 400, seed: int = 7) -> tuple[list[str], list[str], np.
     return [f"c:{i + 1}" for i in range(count)], texts, vectors, days
 
 
-def _float32_ranking(texts, vectors, days, query: Query, vector, limit: int) -> list[str]:
+def _float32_ranking(
+    texts: list[str],
+    vectors: np.ndarray,
+    days: list[datetime.date],
+    query: Query,
+    vector: np.ndarray,
+    limit: int,
+) -> list[str]:
     """The rule in rules.py over a float32 matrix and a plain BM25, every document scored."""
     docs = [claim_text.terms(t) for t in texts]
     average = sum(map(len, docs)) / len(docs)
@@ -69,6 +76,7 @@ def _float32_ranking(texts, vectors, days, query: Query, vector, limit: int) -> 
     if lexical.max() > 0:
         lexical /= lexical.max()
     fused = vectors @ vector + rules.LEXICAL_WEIGHT * lexical
+    assert query.date is not None
     gaps = np.array([abs(d.toordinal() - query.date.toordinal()) for d in days])
     fused += rules.PERIOD_WEIGHT * np.exp(-gaps / rules.PERIOD_DAYS)
     return [f"c:{i + 1}" for i in np.argsort(-fused)[:limit]]
