@@ -216,7 +216,7 @@ def _worker_figures(queries: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _web_figures(queries: list[dict[str, Any]], count: int = 300) -> dict[str, Any]:
+def web_search_figures(queries: list[dict[str, Any]], count: int = 300) -> dict[str, Any]:
     """A web process searching past verdicts as /api/v1/verdicts/ does (the database's
     full-text index, claims/fulltext.py): each query's text and its first three words."""
     from django.contrib.auth import get_user_model
@@ -281,7 +281,7 @@ class Command(BaseCommand):
         if options["limit"]:
             queries = queries[: options["limit"]]
         if options["measure"]:  # a fresh process on the benchmark's database (see _scale)
-            measure = _worker_figures if options["measure"] == "worker" else _web_figures
+            measure = _worker_figures if options["measure"] == "worker" else web_search_figures
             self.stdout.write(json.dumps(measure(queries)))
             return
         try:
@@ -446,7 +446,7 @@ class Command(BaseCommand):
                 worker = self._child("worker", options)
                 web = self._child("web", options)
             else:
-                worker, web = _worker_figures(queries), _web_figures(queries)
+                worker, web = _worker_figures(queries), web_search_figures(queries)
             figures["by_scale"].append({**stored, **worker, **web})
         return figures
 
