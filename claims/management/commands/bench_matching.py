@@ -140,9 +140,39 @@ def _store_desk_claims(made: int, count: int) -> int:
                     )
                 )
                 offset += len(line) + 1
-            Claim.objects.bulk_create(claims, batch_size=STORE_BATCH)
+            _insert(claims, varying=frozenset({"article", "start", "end", "text", "embedding"}))
         made += size
     return made
+
+
+def _insert(objects: list[Any], varying: frozenset[str] = frozenset()) -> None:
+    """bulk_create, or on PostgreSQL one COPY (psycopg 3) of every concrete column, each
+    prepared by its field: the first row's values, and for the others only the `varying`
+    fields' (the rest are the same in every row)."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        type(objects[0]).objects.bulk_create(objects, batch_size=STORE_BATCH)
+        return
+    from psycopg import sql
+
+    model = type(objects[0])
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
+    columns = sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
+    table = sql.Identifier(model._meta.db_table)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(table, columns)
+    first = [f.get_db_prep_save(f.pre_save(objects[0], True), connection) for f in fields]
+    changing = [(n, f) for n, f in enumerate(fields) if f.name in varying]
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in objects:
+            values = list(first)
+            for number, field in changing:
+                values[number] = field.get_db_prep_save(field.pre_save(row, True), connection)
+            copy.write_row(values)
 
 
 class _Rollback(Exception):
