@@ -321,13 +321,14 @@ class Index:
             np.concatenate([r[1] for r in found]).astype(np.float32),
         )
 
-    def _lexical(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 of the documents holding any of the terms: (positions ascending, scores)."""
+    def bm25(self, weighted_terms: dict[str, float]) -> np.ndarray:
+        """BM25 of every position (0 where no term occurs)."""
         total = self._ids.size
         scores = np.zeros(total, dtype=np.float32)
+        if not total:
+            return scores
         lengths = self._lengths.array
         average = float(lengths.mean()) or 1.0
-        touched = []
         for term, weight in weighted_terms.items():
             posting = self._posting(term)
             if posting is None:
@@ -336,33 +337,25 @@ class Index:
             idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
             norm = K1 * (1 - B + B * lengths[rows] / average)
             scores[rows] += weight * idf * tfs * (K1 + 1) / (tfs + norm)
-            touched.append(rows)
-        rows = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int64)
-        return rows, scores[rows]
-
-    def bm25(self, weighted_terms: dict[str, float]) -> np.ndarray:
-        """BM25 of every position (0 where no term occurs)."""
-        scores = np.zeros(self._ids.size, dtype=np.float32)
-        if self._ids.size:
-            rows, values = self._lexical(weighted_terms)
-            scores[rows] = values
         return scores
 
     # Embeddings ---------------------------------------------------------------------------
 
     def cosines(self, vectors: np.ndarray) -> np.ndarray:
-        """(positions x queries) cosines with the int8 rows, decoded a cache-sized block at a
-        time so that no float32 copy of the matrix is ever made."""
-        queries = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).T)
+        """(queries x positions) cosines with the int8 rows, decoded a cache-sized block at a
+        time so that no float32 copy of the matrix is ever made; one contiguous row a query."""
+        queries = np.ascontiguousarray(
+            np.asarray(vectors, dtype=np.float32).reshape(-1, self.dimensions)
+        )
         codes, scales = self._codes.array, self._scales.array
-        out = np.empty((len(codes), queries.shape[1]), dtype=np.float32)
+        out = np.empty((len(queries), len(codes)), dtype=np.float32)
         block = np.empty((ROWS_PER_BLOCK, self.dimensions), dtype=np.float32)
         for start in range(0, len(codes), ROWS_PER_BLOCK):
             end = min(start + ROWS_PER_BLOCK, len(codes))
             decoded = block[: end - start]
             np.copyto(decoded, codes[start:end], casting="unsafe")
-            np.matmul(decoded, queries, out=out[start:end])
-        out *= scales[:, None]
+            out[:, start:end] = queries @ decoded.T
+        out *= scales[None, :]
         return out
 
     # Search -------------------------------------------------------------------------------
@@ -395,7 +388,7 @@ class Index:
         total = self._ids.size
         if not total or not queries:
             return [[] for _ in queries]
-        by_query = self.cosines(vectors).T.copy()  # one contiguous row per query
+        by_query = self.cosines(vectors)
         allowed = self.allowed(groups)
         results = []
         for cosine, query in zip(by_query, queries, strict=True):
@@ -432,37 +425,32 @@ class Index:
         allowed: np.ndarray | None,
         count: int,
     ) -> list[Hit]:
-        """The `count` best documents by cosine + lexical + period, scoring only those that
-        can reach the top: every document with a query word, and those without one whose
-        cosine plus the largest period bonus reaches the count-th best score found among the
-        first (the same ranking as scoring all of them; all are scored when too few qualify)."""
-        lexical_rows, lexical = self._lexical(weights)
-        best = float(lexical.max()) if len(lexical) else 0.0
+        """The `count` best documents by cosine + lexical + period, the period's exp() taken
+        only where it can matter: cosine + lexical is a floor under each score and at most the
+        period bonus below it, so only documents whose floor comes within that bonus of the
+        count-th best floor can reach the top (the same ranking as scoring every one)."""
+        lexical = self.bm25(weights)
+        best = float(lexical.max())
         if best > 0:
             lexical /= best
-        fused = self._fused(lexical_rows, cosine, lexical, date, allowed)
-        finite = fused[np.isfinite(fused)]
-        if len(finite) >= count:
-            floor = float(np.partition(finite, len(finite) - count)[len(finite) - count])
-            bonus = rules.PERIOD_WEIGHT if date is not None else 0.0
-            close = np.flatnonzero(cosine >= floor - bonus - 1e-6)
-            rows = np.union1d(lexical_rows, close)
+        floor = cosine + rules.LEXICAL_WEIGHT * lexical
+        if allowed is not None:
+            floor[~allowed] = -np.inf
+        if date is None:
+            rows = np.argpartition(-floor, count - 1)[:count]
         else:
-            rows = np.arange(len(cosine))
-        if len(rows) != len(lexical_rows):
-            lexical_all = np.zeros(len(rows), dtype=np.float32)
-            lexical_all[np.searchsorted(rows, lexical_rows)] = lexical
-            lexical = lexical_all
-            fused = self._fused(rows, cosine, lexical, date, allowed)
-        top = np.argsort(-fused, kind="stable")[:count]
+            cut = float(np.partition(floor, len(floor) - count)[len(floor) - count])
+            rows = np.flatnonzero(floor >= cut - rules.PERIOD_WEIGHT - 1e-6)
+        fused = self._fused(rows, cosine, lexical[rows], date, allowed)
+        order = np.lexsort((rows, -fused))[:count]  # best first, ties by position
         return [
             Hit(
                 key=self.key(int(rows[i])),
                 score=float(fused[i]),
                 cosine=float(cosine[rows[i]]),
-                bm25=float(lexical[i]),
+                bm25=float(lexical[rows[i]]),
             )
-            for i in top
+            for i in order
             if np.isfinite(fused[i])
         ]
 

@@ -107,7 +107,7 @@ def test_only_the_documents_that_can_reach_the_top_are_scored_yet_the_ranking_is
     keys, texts, vectors, days = _fixture(count=300)
     index = Index(dimensions=384)
     index.add(keys, texts, vectors, dates=days)
-    cosines = index.cosines(vectors[:10]).T
+    cosines = index.cosines(vectors[:10])
     for column in range(10):
         weights = {t: 1.0 for t in claim_text.terms(texts[column])}
         hits = index._rank(cosines[column], weights, days[column], None, 8)
