@@ -99,36 +99,12 @@ def fill(url: str, total: int) -> dict[str, Any]:
 def measure(url: str, queries: int) -> dict[str, Any]:
     """A fresh process searching as the web does: latency and resident memory."""
     _django(url)
-    from django.contrib.auth import get_user_model
-
+    from claims.management.commands.bench_matching import web_search_figures
     from claims.matching import store
-    from claims.permissions import Role
-    from claims.services import memory, people
 
-    texts = [json.loads(line)["query"] for line in (DATA / "dev.jsonl").open(encoding="utf-8")]
-    texts = texts[:queries]
-    short = [" ".join(t.split()[:3]) for t in texts]
-    user, _ = get_user_model().objects.get_or_create(username="bench-reader")
-    people.user_set_role(user=user, role=Role.VIEWER)
-    memory.past_verdicts_search(text="warm up the connection", actor=user)
-    rss_before = _rss_mb()
-    timings = []
-    found = 0
-    for text in texts + short:
-        started = time.perf_counter()
-        found += bool(memory.past_verdicts_search(text=text[:2000], actor=user, limit=20))
-        timings.append(time.perf_counter() - started)
-    timings.sort()
-    return {
-        "searches": len(timings),
-        "with_results": found,
-        "p50_ms": round(1000 * timings[len(timings) // 2], 1),
-        "p95_ms": round(1000 * timings[int(len(timings) * 0.95)], 1),
-        "max_ms": round(1000 * timings[-1], 1),
-        "rss_mb_before": round(rss_before, 1),
-        "rss_mb_after": round(_rss_mb(), 1),
-        "index_in_process": store._state.index is not None,
-    }
+    rows = [json.loads(line) for line in (DATA / "dev.jsonl").open(encoding="utf-8")]
+    figures = web_search_figures(rows, queries)
+    return {**figures, "index_in_process": store._state.index is not None}
 
 
 def _child(*args: str) -> dict[str, Any]:

@@ -6,6 +6,10 @@ import os
 from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+# A worker's matching index multiplies small blocks (4,096 rows by an article's claims): BLAS
+# threads gain nothing there and, with one worker per core, only fight each other. Set before
+# numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")

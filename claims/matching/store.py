@@ -21,7 +21,7 @@ import numpy as np
 from django.utils import timezone
 
 from claims.matching import embedding, rules
-from claims.matching.index import Index, Query
+from claims.matching.index import Hit, Index, Query
 from claims.models import Claim, ClaimStatus, FactCheck
 
 DESK = "desk"  # the group of the desk's own claims in the index
@@ -75,12 +75,17 @@ def _day(value: Any) -> datetime.date | None:
     return value if isinstance(value, datetime.date) else None
 
 
+def _matrix(column: list[bytes | memoryview]) -> np.ndarray:
+    """Stored float16 embeddings as one float32 matrix (one join, not one array per row)."""
+    return np.frombuffer(b"".join(column), dtype=np.float16).reshape(len(column), -1)
+
+
 def _add_factchecks(index: Index, rows: list[tuple[Any, ...]]) -> None:
     if rows:
         index.add(
             [f"f:{r[0]}" for r in rows],
             [f"{r[1]} {r[2]}" for r in rows],
-            np.stack([from_bytes(r[5]) for r in rows]),
+            _matrix([r[5] for r in rows]),
             groups=[r[3] for r in rows],
             dates=[r[4] for r in rows],
         )
@@ -91,7 +96,7 @@ def _add_claims(index: Index, rows: list[tuple[Any, ...]]) -> None:
         index.add(
             [f"c:{r[0]}" for r in rows],
             [r[1] for r in rows],
-            np.stack([from_bytes(r[2]) for r in rows]),
+            _matrix([r[2] for r in rows]),
             groups=[DESK] * len(rows),
             dates=[_day(r[3]) or _day(r[4]) for r in rows],
         )
@@ -118,8 +123,12 @@ _CLAIM_FIELDS = ("id", "text", "embedding", "article__published_at", "created_at
 def sync() -> Index:
     """Bring the index up to date with the database and return it."""
     with _state.lock:
+        first_load = _state.index is None
         if _state.index is None:
             _state.index = Index(dimensions=embedding.load().dimensions)
+            _state.index.reserve(
+                FactCheck.objects.count() + Claim.objects.filter(embedding__isnull=False).count()
+            )
         index = _state.index
         changed = (
             FactCheck.objects.filter(updated_at__gt=_state.factchecks_since)
@@ -137,23 +146,31 @@ def sync() -> Index:
         for batch in _chunks(new.iterator(chunk_size=CHUNK)):
             _add_claims(index, batch)
             _state.last_claim_id = batch[-1][0]
+        if first_load:  # everything committed so far is in: the next reconcile is due later
+            index.compact()
+            _state.reconciled_at = time.monotonic()
         if time.monotonic() - _state.reconciled_at > RECONCILE_SECONDS:
             _reconcile(index)
         return index
 
 
+def _pks(rows: Any) -> np.ndarray:
+    """Primary keys streamed into one array (no Python list of a million ints)."""
+    return np.fromiter(rows.values_list("pk", flat=True).iterator(chunk_size=CHUNK), np.int64)
+
+
 def _reconcile(index: Index) -> None:
-    factchecks = {f"f:{pk}" for pk in FactCheck.objects.values_list("pk", flat=True)}
-    embedded = Claim.objects.filter(embedding__isnull=False)
-    claims = {f"c:{pk}" for pk in embedded.values_list("pk", flat=True)}
-    for key in [k for k in index.positions if k not in factchecks and k not in claims]:
-        index.remove(key)
+    factchecks = _pks(FactCheck.objects.order_by())
+    claims = _pks(Claim.objects.filter(embedding__isnull=False).order_by())
+    for kind, existing in (("f", factchecks), ("c", claims)):
+        for pk in np.setdiff1d(index.ids(kind), existing, assume_unique=True):
+            index.remove(f"{kind}:{pk}")
     # Rows committed late by another process (behind the range already read) come in now.
-    late = [int(k[2:]) for k in factchecks if k not in index.positions]
+    late = np.setdiff1d(factchecks, index.ids("f"), assume_unique=True).tolist()
     for start in range(0, len(late), CHUNK):
         found = FactCheck.objects.filter(pk__in=late[start : start + CHUNK])
         _add_factchecks(index, list(found.values_list(*_FACTCHECK_FIELDS)))
-    late = [int(k[2:]) for k in claims if k not in index.positions]
+    late = np.setdiff1d(claims, index.ids("c"), assume_unique=True).tolist()
     for start in range(0, len(late), CHUNK):
         stored = Claim.objects.filter(pk__in=late[start : start + CHUNK])
         _add_claims(index, list(stored.values_list(*_CLAIM_FIELDS)))
@@ -223,7 +240,7 @@ def search_many(
     if collections is not None:
         groups = set(collections) | ({DESK} if include_desk else set())
     elif not include_desk:
-        groups = {g for g in set(index.groups) if g != DESK}
+        groups = {g for g in index.group_names() if g != DESK}
     rankings = index.search_many(queries, vectors, groups=groups, limit=limit * 3)
     keys = {h.key for hits in rankings for h in hits}
     factchecks = FactCheck.objects.select_related("rating").in_bulk(
@@ -236,9 +253,9 @@ def search_many(
     )
     roots: dict[int, Claim | FactCheck] = {}
     results = []
-    for hits in rankings:
+    for hits, vector in zip(rankings, np.asarray(vectors, dtype=np.float32), strict=True):
         found: dict[str, Candidate] = {}
-        for hit in hits:
+        for hit, cosine, score in _exact(hits, vector, factchecks, claims):
             pk = int(hit.key[2:])
             target: Claim | FactCheck | None
             if hit.key.startswith("f:"):
@@ -254,11 +271,30 @@ def search_many(
                 continue
             key = f"{type(target).__name__}:{target.pk}"
             if key not in found:
-                found[key] = Candidate(target=target, score=hit.score, cosine=hit.cosine)
+                found[key] = Candidate(target=target, score=score, cosine=cosine)
             if len(found) == limit:
                 break
         results.append(list(found.values()))
     return results
+
+
+def _exact(
+    hits: list[Hit],
+    vector: np.ndarray,
+    factchecks: dict[int, FactCheck],
+    claims: dict[int, Claim],
+) -> list[tuple[Hit, float, float]]:
+    """The index's candidates re-scored with the cosine of the embeddings stored in the
+    database (the index holds int8 copies), best first: what the rules decide on is the
+    cosine a float32 index would give."""
+    rescored = []
+    for hit in hits:
+        row = (factchecks if hit.key.startswith("f:") else claims).get(int(hit.key[2:]))
+        stored = from_bytes(row.embedding) if row is not None and row.embedding else None
+        exact = stored is not None and stored.shape == vector.shape
+        cosine = float(stored @ vector) if exact else hit.cosine  # type: ignore[operator]
+        rescored.append((hit, cosine, hit.score - hit.cosine + cosine))
+    return sorted(rescored, key=lambda item: -item[2])
 
 
 def decide(text: str, candidates: list[Candidate]) -> rules.Verdict:

@@ -1,13 +1,16 @@
 """bench_matching's measuring path on a small collection written by the test (the real data
 in ../shared/ is measured by the command itself; see the README)."""
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from claims.management.commands.bench_matching import Command
+from claims.management.commands.bench_matching import Command, _scales
+from claims.models import Article, Claim, ClaimStatus
+from claims.services import memory
 
 COLLECTION = [
     ("v1", "politifact", "The United States has spent $350 billion on the war in Ukraine."),
@@ -50,7 +53,7 @@ QUERIES = [
 
 
 @pytest.mark.django_db
-def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path) -> None:
+def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path, editor: Any) -> None:
     collection = tmp_path / "claims.jsonl"
     collection.write_text(
         "\n".join(
@@ -76,8 +79,11 @@ def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path) -
     options: dict[str, Any] = {
         "collection": collection,
         "predictions": predictions,
-        "scale": 50,
+        "scale": [100, 300],
         "calibrate": True,
+        "queries": tmp_path / "queries.jsonl",
+        "split": None,
+        "limit": 0,
     }
     report = Command()._run(queries, collection.read_bytes(), options)
 
@@ -110,4 +116,26 @@ def test_bench_reports_every_figure_and_never_links_a_mutation(tmp_path: Path) -
     assert lines[0]["ranking"][0] == "v1" and len(lines[0]["ranking"]) <= 10
     assert lines[4]["decision"] != "link"
     assert {line["decision"] for line in lines} <= {"link", "suggest", "none"}
-    assert report["scale"]["desk_claims"] == 50 and report["scale"]["indexed"] >= 56
+    scale = report["scale"]
+    assert scale["measured_in"] == "this process"  # a test's data is not visible to another
+    assert "avx512_vnni" in scale["cpu_features"]
+    assert [row["desk_claims"] for row in scale["by_scale"]] == [100, 300]
+    for row, stored in zip(scale["by_scale"], (100, 300), strict=True):
+        assert row["indexed"] >= stored + 6 and row["article_claims"] == 5
+        assert row["index_load_seconds"] >= 0 and row["worker_rss_mb"] > 0
+        assert 0 < row["match_article_seconds"] < 30 and row["searches"] == 10
+        assert row["search_p95_ms"] >= row["search_p50_ms"] > 0
+    # The synthetic desk claims are published verdicts: the web's full-text search finds them.
+    assert Claim.objects.filter(status=ClaimStatus.PUBLISHED).count() == 300
+    assert memory.past_verdicts_search(text="shark swimming on a flooded highway", actor=editor)
+    # Each scale's new article was rolled back: only the synthetic desk is left.
+    assert Article.objects.count() == 3
+
+
+def test_scales_are_a_comma_separated_list() -> None:
+    assert _scales("1000000,100000") == [100_000, 1_000_000]
+    assert _scales("300") == [300]
+    with pytest.raises(argparse.ArgumentTypeError):
+        _scales("100k")
+    with pytest.raises(argparse.ArgumentTypeError):
+        _scales("0")

@@ -202,10 +202,10 @@ def test_index_follows_the_database(editor: Any) -> None:
     late.external_id = "fc-late"
     late.save()
     FactCheck.objects.filter(pk=late.pk).update(updated_at=store._state.factchecks_since)
-    assert f"f:{late.pk}" not in store.sync().positions
+    assert f"f:{late.pk}" not in store.sync()
     store._state.reconciled_at = 0.0  # the next query reconciles at once
     index = store.sync()
-    assert len(index) == 3 and f"f:{late.pk}" in index.positions
+    assert len(index) == 3 and f"f:{late.pk}" in index
     results = memory.past_verdicts_search(text="birds killed by wind turbines", actor=editor)
     assert all(r["id"] != "fc-2" for r in results)
     results = memory.past_verdicts_search(text="US money for the war in Ukraine", actor=editor)

@@ -7,8 +7,13 @@ every query goes through the product's own matching (claims.matching.store and r
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
+import os
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +67,214 @@ def _context(query: dict[str, Any]) -> str:
     return " ".join(line.split(":", 1)[-1] for line in lines if isinstance(line, str))
 
 
+def _scales(value: str) -> list[int]:
+    try:
+        scales = sorted({int(part.replace("_", "")) for part in value.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of counts: {value!r}") from None
+    if any(n < 1 for n in scales):
+        raise argparse.ArgumentTypeError("every scale must be at least 1")
+    return scales
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (VmRSS), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+STORE_BATCH = 5000  # claims per INSERT (articles of 100 claims each)
+
+
+def _store_desk_claims(made: int, count: int) -> int:
+    """Top the desk up to `count` synthetic claims (published, rated, embedded) in large
+    batches; returns how many there are."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from claims.models import Article, Claim, ClaimStatus, Rating
+
+    rows = list(FactCheck.objects.order_by("pk").values_list("text", "embedding")[:50_000])
+    if not rows:
+        return made
+    rating = Rating.objects.filter(slug="false").first()
+    now = timezone.now()
+    while made < count:
+        size = min(STORE_BATCH, count - made)
+        numbers = range(made, made + size)
+        lines = [f"{rows[n % len(rows)][0]} (item {n})" for n in numbers]
+        with transaction.atomic():
+            articles = Article.objects.bulk_create(
+                [
+                    Article(
+                        title=f"Scale {first}",
+                        body="\n".join(lines[first - made : first - made + 100]),
+                        content_hash=f"bench-scale-{first}",
+                        extraction_status="done",
+                        published_at=now,
+                    )
+                    for first in range(made, made + size, 100)
+                ]
+            )
+            claims, offset = [], 0
+            for n, line in zip(numbers, lines, strict=True):
+                if (n - made) % 100 == 0:
+                    offset = 0  # the first line of the next article
+                claims.append(
+                    Claim(
+                        article=articles[(n - made) // 100],
+                        start=offset,
+                        end=offset + len(line),
+                        text=line,
+                        embedding=rows[n % len(rows)][1],
+                        status=ClaimStatus.PUBLISHED,
+                        rating=rating,
+                        summary="Checked by the desk.",
+                        published_at=now,
+                        first_published_at=now,
+                    )
+                )
+                offset += len(line) + 1
+            _insert(claims, varying=frozenset({"article", "start", "end", "text", "embedding"}))
+        made += size
+    return made
+
+
+def _insert(objects: list[Any], varying: frozenset[str] = frozenset()) -> None:
+    """bulk_create, or on PostgreSQL one COPY (psycopg 3) of every concrete column, each
+    prepared by its field: the first row's values, and for the others only the `varying`
+    fields' (the rest are the same in every row)."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        type(objects[0]).objects.bulk_create(objects, batch_size=STORE_BATCH)
+        return
+    from psycopg import sql
+
+    model = type(objects[0])
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
+    columns = sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
+    table = sql.Identifier(model._meta.db_table)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(table, columns)
+    first = [f.get_db_prep_save(f.pre_save(objects[0], True), connection) for f in fields]
+    changing = [(n, f) for n, f in enumerate(fields) if f.name in varying]
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in objects:
+            values = list(first)
+            for number, field in changing:
+                values[number] = field.get_db_prep_save(field.pre_save(row, True), connection)
+            copy.write_row(values)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _worker_figures(queries: list[dict[str, Any]]) -> dict[str, Any]:
+    """A worker starting: the embedding model, then the index from the database (timed, and
+    the resident memory after it), then embedding the claims of a new 20-claim article and
+    matching every one of them (timed apart), rolled back so that the next scale starts
+    from the same desk."""
+    from django.db import transaction
+
+    from claims.ingest import content_hash
+    from claims.matching import embedding
+    from claims.models import Article, Claim
+
+    started = time.perf_counter()
+    embedding.load().embed(["warm up"])
+    model_seconds = time.perf_counter() - started
+    rss_before = _rss_mb()
+    started = time.perf_counter()
+    store.reset()
+    index = store.sync()
+    load_seconds = time.perf_counter() - started
+    rss_after = _rss_mb()
+    sample = [q["query"] for q in queries[:20]]
+    body = "\n".join(sample)
+    seconds: list[float] = []
+    embedded: list[float] = []
+    counts: dict[str, int] = {}
+    for attempt in range(2):  # the first on the index as loaded, then once more
+        try:
+            with transaction.atomic():
+                article = Article.objects.create(
+                    title="New",
+                    body=body,
+                    content_hash=content_hash(f"{body}{attempt}"),
+                    extraction_status="done",
+                )
+                offset = 0
+                for text in sample:
+                    Claim.objects.create(
+                        article=article, start=offset, end=offset + len(text), text=text
+                    )
+                    offset += len(text) + 1
+                started = time.perf_counter()
+                claims = list(Claim.objects.filter(article=article).order_by("start"))
+                for claim, vector in zip(claims, store.embed(sample), strict=True):
+                    claim.embedding = vector
+                Claim.objects.bulk_update(claims, ["embedding"])
+                embedded.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                counts = memory.claims_match_article(article_id=article.pk)
+                seconds.append(time.perf_counter() - started)
+                raise _Rollback
+        except _Rollback:
+            pass
+    return {
+        "indexed": len(index),
+        "model_load_seconds": round(model_seconds, 1),
+        "index_load_seconds": round(load_seconds, 1),
+        "worker_rss_mb_before_index": rss_before,
+        "worker_rss_mb": rss_after,
+        "article_claims": len(sample),
+        "embed_article_seconds": round(embedded[0], 3),
+        "match_article_seconds": round(seconds[0], 3),
+        "match_article_seconds_again": round(seconds[1], 3),
+        "ms_per_claim": round(1000 * seconds[0] / max(1, len(sample)), 1),
+        **counts,
+    }
+
+
+def web_search_figures(queries: list[dict[str, Any]], count: int = 300) -> dict[str, Any]:
+    """A web process searching past verdicts as /api/v1/verdicts/ does (the database's
+    full-text index, claims/fulltext.py): each query's text and its first three words."""
+    from django.contrib.auth import get_user_model
+
+    from claims.permissions import Role
+    from claims.services import people
+
+    texts = [str(q["query"])[:2000] for q in queries[:count]]
+    texts += [" ".join(t.split()[:3]) for t in texts]
+    user, _ = get_user_model().objects.get_or_create(username="bench-reader")
+    people.user_set_role(user=user, role=Role.VIEWER)
+    memory.past_verdicts_search(text="warm up the connection", actor=user)
+    rss_before = _rss_mb()
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        memory.past_verdicts_search(text=text, actor=user, limit=20)
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    return {
+        "searches": len(timings),
+        "search_p50_ms": round(1000 * timings[len(timings) // 2], 1) if timings else None,
+        "search_p95_ms": round(1000 * timings[int(len(timings) * 0.95)], 1) if timings else None,
+        "web_rss_mb_before": rss_before,
+        "web_rss_mb_after": _rss_mb(),
+    }
+
+
 class Command(BaseCommand):
     help = "Matching figures (MRR, P@1, auto-link precision, suggest recall, wrong links, time)."
 
@@ -83,10 +296,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            type=int,
-            default=0,
-            help="also store N desk claims (in articles of 100) and time matching a new article",
+            type=_scales,
+            default=[],
+            help="also store N desk claims (in articles of 100; several as 100000,1000000) and "
+            "measure a worker's index load, memory and article matching and the web's "
+            "past-verdict search at each",
         )
+        parser.add_argument("--measure", choices=("worker", "web"), help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         queries = _read_jsonl(options["queries"])
@@ -94,6 +310,10 @@ class Command(BaseCommand):
             queries = [q for q in queries if benchmark.in_split(str(q.get("id")), options["split"])]
         if options["limit"]:
             queries = queries[: options["limit"]]
+        if options["measure"]:  # a fresh process on the benchmark's database (see _scale)
+            measure = _worker_figures if options["measure"] == "worker" else web_search_figures
+            self.stdout.write(json.dumps(measure(queries)))
+            return
         try:
             collection_bytes = options["collection"].read_bytes()
         except OSError as exc:
@@ -187,7 +407,7 @@ class Command(BaseCommand):
             }
             report["calibration"]["current"] = rules.SUGGEST_MIN_COSINE
         if options["scale"]:
-            report["scale"] = self._scale(options["scale"], queries)
+            report["scale"] = self._scale(options["scale"], queries, options)
         if options["predictions"]:
             with options["predictions"].open("w", encoding="utf-8") as out:
                 for o in outcomes:
@@ -231,82 +451,69 @@ class Command(BaseCommand):
             and ranking[0] in set(map(str, query.get("positives") or [])),
         )
 
-    def _scale(self, count: int, queries: list[dict[str, Any]]) -> dict[str, Any]:
-        """Store `count` desk claims (texts and embeddings reused from the collection, so that
-        no time goes on embedding them), then time matching every claim of one new article."""
-        from django.utils import timezone
+    def _scale(
+        self, scales: list[int], queries: list[dict[str, Any]], options: Any
+    ) -> dict[str, Any]:
+        """At each scale: store desk claims up to N (published verdicts whose texts and
+        embeddings are the collection's, numbered, so no time goes on embedding them), then
+        measure a worker starting (index load, resident memory, matching every claim of a new
+        20-claim article) and a web process searching past verdicts, each in a process of its
+        own when the database can be shared with one (PostgreSQL, outside a test)."""
+        from claims.management.commands.bench_extraction import cpu_features
 
-        from claims.ingest import content_hash
-        from claims.models import Article, Claim
-
-        rows = list(FactCheck.objects.values_list("text", "embedding")[:count])
-        started = time.perf_counter()
-        made = 0
-        while made < count:
-            group = [rows[(made + i) % len(rows)] for i in range(min(100, count - made))]
-            body = "\n".join(f"{text} (item {made + i})" for i, (text, _) in enumerate(group))
-            article = Article.objects.create(
-                title=f"Scale {made}",
-                body=body,
-                content_hash=content_hash(body),
-                extraction_status="done",
-                published_at=timezone.now(),
-            )
-            claims, offset = [], 0
-            for i, (text, vector) in enumerate(group):
-                line = f"{text} (item {made + i})"
-                claims.append(
-                    Claim(
-                        article=article,
-                        start=offset,
-                        end=offset + len(line),
-                        text=line,
-                        embedding=vector,
-                    )
-                )
-                offset += len(line) + 1
-            Claim.objects.bulk_create(claims)
-            made += len(group)
-        store_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        store.reset()
-        index = store.sync()
-        index_seconds = time.perf_counter() - started
-        sample = [q["query"] for q in queries[:20]]
-        body = "\n".join(sample)
-        article = Article.objects.create(
-            title="New", body=body, content_hash=content_hash(body), extraction_status="done"
-        )
-        offset = 0
-        for text in sample:
-            Claim.objects.create(article=article, start=offset, end=offset + len(text), text=text)
-            offset += len(text) + 1
-        started = time.perf_counter()
-        counts = memory.claims_match_article(article_id=article.pk)
-        seconds = time.perf_counter() - started
-        return {
-            "desk_claims": made,
-            "indexed": len(index),
-            "store_seconds": round(store_seconds, 1),
-            "index_build_seconds": round(index_seconds, 1),
-            "article_claims": len(sample),
-            "match_article_seconds": round(seconds, 3),
-            "ms_per_claim": round(1000 * seconds / max(1, len(sample)), 1),
-            **counts,
+        fresh = connection.vendor == "postgresql" and not connection.in_atomic_block
+        figures: dict[str, Any] = {
+            "cpu_features": cpu_features(),
+            "measured_in": "fresh processes" if fresh else "this process",
+            "by_scale": [],
         }
+        made = 0
+        for count in scales:
+            started = time.perf_counter()
+            made = _store_desk_claims(made, count)
+            stored = {"desk_claims": made, "store_seconds": round(time.perf_counter() - started, 1)}
+            if fresh:
+                worker = self._child("worker", options)
+                web = self._child("web", options)
+            else:
+                worker, web = _worker_figures(queries), web_search_figures(queries)
+            figures["by_scale"].append({**stored, **worker, **web})
+        return figures
+
+    def _child(self, role: str, options: Any) -> dict[str, Any]:
+        """`bench_matching --measure ROLE` in a new process on this benchmark's database."""
+        db = connection.settings_dict
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        command = [sys.executable, "manage.py", "bench_matching", "--measure", role]
+        command += ["--queries", str(options["queries"]), "--collection", "-"]
+        if options["split"]:
+            command += ["--split", options["split"]]
+        if options["limit"]:
+            command += ["--limit", str(options["limit"])]
+        done = subprocess.run(  # noqa: S603 (this interpreter, this project's manage.py)
+            command,
+            cwd=Path(__file__).resolve().parents[3],
+            # A worker's BLAS runs one thread, as factcheck/celery.py sets for workers.
+            env={"OPENBLAS_NUM_THREADS": "1", **os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise CommandError(f"bench_matching --measure {role} failed:\n{done.stderr[-3000:]}")
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
     def _baseline(self, index: Any, queries: list[dict[str, Any]]) -> dict[str, float]:
         """BM25 alone over the same index, in the same run: what the embeddings add."""
         import numpy as np
 
-        groups = np.asarray(index.groups)
         ranks: dict[str, list[float]] = {}
         for query in queries:
             scores = index.bm25({t: 1.0 for t in claim_text.terms(query["query"])})
             if query.get("collection"):
-                scores = np.where(groups == query["collection"], scores, -1.0)
+                scores = np.where(index.allowed({query["collection"]}), scores, -1.0)
             top = np.argsort(-scores)[:10]
-            keys = [index.keys[i] for i in top]
+            keys = [index.key(int(i)) for i in top]
             # The index keys are "f:<pk>"; compare by external id through the database.
 
             lookup = dict(
@@ -360,11 +567,24 @@ class Command(BaseCommand):
         )
         if "scale" in report:
             scale = report["scale"]
-            self.stdout.write(
-                f"scale: {scale['indexed']} stored claims and fact-checks (index built in "
-                f"{scale['index_build_seconds']} s); matching a new article of "
-                f"{scale['article_claims']} claims took {scale['match_article_seconds']} s "
-                f"({scale['ms_per_claim']} ms per claim, embedding included)"
+            features = ", ".join(
+                f"{name}={'yes' if present else 'no'}"
+                for name, present in scale["cpu_features"].items()
             )
+            self.stdout.write(f"scale ({scale['measured_in']}; CPU {features}):")
+            self.stdout.write(
+                f"{'desk claims':>12} {'indexed':>9} {'store s':>8} {'load s':>7} "
+                f"{'RSS MB':>7} {'embed s':>8} {'match s':>8} {'again s':>8} {'search p50':>11} "
+                f"{'p95 ms':>7} {'web RSS MB':>11}"
+            )
+            for row in scale["by_scale"]:
+                self.stdout.write(
+                    f"{row['desk_claims']:>12,} {row['indexed']:>9,} {row['store_seconds']:>8} "
+                    f"{row['index_load_seconds']:>7} {row['worker_rss_mb']:>7} "
+                    f"{row['embed_article_seconds']:>8} {row['match_article_seconds']:>8} "
+                    f"{row['match_article_seconds_again']:>8} "
+                    f"{row['search_p50_ms']!s:>11} {row['search_p95_ms']!s:>7} "
+                    f"{row['web_rss_mb_before']:>5}->{row['web_rss_mb_after']}"
+                )
         if as_json:
             self.stdout.write(json.dumps(report, default=str))
