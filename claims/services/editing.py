@@ -141,6 +141,9 @@ def _clean_review_url(url: str) -> str:
     url = url.strip()
     if not url:
         return ""
+    if any(ord(char) < 32 or ord(char) == 127 for char in url):
+        # URLValidator lets a NUL through, which PostgreSQL cannot store.
+        raise errors.RuleViolation("The ClaimReview URL contains control characters.")
     if len(url) > REVIEW_URL_MAX_CHARS:
         raise errors.RuleViolation("The ClaimReview URL is longer than 2,000 characters.")
     try:

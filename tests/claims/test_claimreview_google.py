@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims import selectors
+from claims import errors, selectors
 from claims.models import Claim, Rating
 from claims.services import editing, workflow
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, rating
@@ -205,6 +205,13 @@ def test_the_cms_story_url_is_the_review_url_in_every_door(
     other.refresh_from_db()
     assert other.review_url == "https://cms.example.org/other#c1"
     assert "review_url" in other.edited_fields
+    nul = desk.post(
+        f"/claims/{other.pk}/edit/",
+        {"version": other.version, "review_url": "https://cms.example.org/\x00x"},
+    )
+    assert nul.status_code == 400 and "NUL" in nul.content.decode()  # the form guard
+    with pytest.raises(errors.RuleViolation, match="control characters"):  # the service's own
+        editing.claim_edit(claim_id=other.pk, actor=editor, review_url="https://a.example/\x00")
     editing.claim_edit(claim_id=other.pk, actor=editor, review_url="")
     assert selectors.review_url(Claim.objects.get(pk=other.pk)).endswith(f"/{other.pk}/")
 
