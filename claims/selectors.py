@@ -8,7 +8,7 @@ import copy
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
@@ -231,12 +231,33 @@ def earlier_verdict(claim: Claim) -> dict[str, Any] | None:
 
 
 SHOWN_SUGGESTIONS = 3  # at most this many open suggestions per claim are shown
+_M = TypeVar("_M")
+
+
+def shown_match_rows(
+    matches: list[_M],
+    *,
+    suggested: Callable[[_M], bool],
+    target_dismissed: Callable[[_M], bool],
+) -> list[_M]:
+    """Which of a claim's matches (best first) are shown: links and decisions, then at most
+    SHOWN_SUGGESTIONS open suggestions, none pointing at a dismissed claim. The one rule for
+    model instances (shown_matches) and for rows the database wrote (the API's detail)."""
+    shown, count = [], 0
+    for match in matches:
+        if suggested(match):
+            if target_dismissed(match):
+                continue
+            count += 1
+            if count > SHOWN_SUGGESTIONS:
+                continue
+        shown.append(match)
+    return shown
 
 
 def shown_matches(claim: Claim) -> list[ClaimMatch]:
-    """The claim's matches as the claim page and the API show them: links and decisions, then
-    at most SHOWN_SUGGESTIONS open suggestions (best first, none pointing at a dismissed
-    claim), each with `reason` (similarity, shared numbers and names)."""
+    """The claim's matches as the claim page and the API show them (shown_match_rows), each
+    with `reason` (similarity, shared numbers and names)."""
     from claims.matching.rules import suggestion_reason
 
     if "matches" in getattr(claim, "_prefetched_objects_cache", {}):
@@ -248,21 +269,17 @@ def shown_matches(claim: Claim) -> list[ClaimMatch]:
                 "-score", "pk"
             )
         )
-    shown, suggested = [], 0
-    for match in matches:
-        if match.status == MatchStatus.SUGGESTED:
-            if (
-                match.target_claim is not None
-                and match.target_claim.status == ClaimStatus.DISMISSED
-            ):
-                continue
-            suggested += 1
-            if suggested > SHOWN_SUGGESTIONS:
-                continue
+    shown = shown_match_rows(
+        matches,
+        suggested=lambda m: m.status == MatchStatus.SUGGESTED,
+        target_dismissed=lambda m: (
+            m.target_claim is not None and m.target_claim.status == ClaimStatus.DISMISSED
+        ),
+    )
+    for match in shown:
         match.reason = suggestion_reason(  # type: ignore[attr-defined]  # shown, not stored
             claim.text, match.target.text, match.cosine
         )
-        shown.append(match)
     return shown
 
 

@@ -195,7 +195,11 @@ def canonical_root(claim: Claim) -> Claim | FactCheck:
             return claim.canonical_factcheck  # type: ignore[return-value]
         if not claim.canonical_id or claim.canonical_id in seen:
             return claim
-        claim = Claim.objects.select_related("canonical_factcheck").get(pk=claim.canonical_id)
+        claim = (
+            Claim.objects.select_related("canonical_factcheck")
+            .defer("embedding", "canonical_factcheck__embedding")
+            .get(pk=claim.canonical_id)
+        )
         seen.add(claim.pk)
 
 

@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -302,9 +303,25 @@ def claim_detail(pk: int) -> Claim:
     return claim
 
 
-def claim_response(claim: Claim, status: int = 200, *, loaded: bool = False) -> Response:
-    """The claim's full state with its ETag (`loaded`: already fetched with _claim_detail)."""
-    full = claim if loaded else claim_detail(claim.pk)
-    response = Response(out.represent(out.ClaimDetailOut, full), status=status)
-    response["ETag"] = etag(claim)
+def _fast_detail() -> bool:
+    """Whether PostgreSQL writes the detail (serializers.claim_detail_fast): its timestamps
+    are written in UTC, so only when that is the current time zone, as for the list."""
+    return connection.vendor == "postgresql" and timezone.get_current_timezone_name() == "UTC"
+
+
+def claim_detail_data(pk: int) -> dict[str, Any]:
+    """The claim's full state as ClaimDetailOut represents it; 404 if there is no such claim."""
+    if _fast_detail():
+        data = out.claim_detail_fast(pk)
+        if data is None:
+            raise Http404
+        return data
+    return out.represent(out.ClaimDetailOut, claim_detail(pk))
+
+
+def claim_response(claim: Claim | int, status: int = 200) -> Response:
+    """The claim's full state (read afresh) with its ETag."""
+    data = claim_detail_data(claim if isinstance(claim, int) else claim.pk)
+    response = Response(data, status=status)
+    response["ETag"] = f'"v{data["version"]}"'
     return response

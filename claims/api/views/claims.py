@@ -18,7 +18,7 @@ from claims.api import serializers as out
 from claims.api.views.base import (
     ClaimKeyset,
     DeskApi,
-    claim_detail,
+    claim_detail_data,
     claim_queryset,
     claim_response,
     etag,
@@ -76,7 +76,7 @@ def precondition_failed(pk: int, expected: int | None) -> Response | None:
                 "status": 412,
                 "code": "precondition_failed",
                 "message": "The claim changed since you read it; see its current state.",
-                "current": out.represent(out.ClaimDetailOut, claim_detail(pk)),
+                "current": claim_detail_data(pk),
             }
         },
         status=412,
@@ -122,10 +122,10 @@ class ClaimDetailApi(DeskApi):
 
     @extend_schema(responses=out.ClaimDetailOut)
     def get(self, request: Request, pk: int) -> Response:
-        claim = claim_detail(pk)
-        if request.headers.get("If-None-Match") == etag(claim):
-            return Response(status=304)
-        return claim_response(claim, loaded=True)
+        response = claim_response(pk)
+        if request.headers.get("If-None-Match") == response["ETag"]:
+            return Response(status=304, headers={"ETag": response["ETag"]})
+        return response
 
     @extend_schema(
         request=ClaimEditIn,
