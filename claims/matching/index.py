@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,61 +176,119 @@ class Index:
         vectors: np.ndarray,
         groups: list[str] | None = None,
         dates: list[datetime.date | None] | None = None,
+        *,
+        terms: list[str] | None = None,
     ) -> None:
-        """Append documents; a key already present is replaced (the old entry is masked)."""
+        """Append documents; a key already present is replaced (the old entry is masked).
+
+        `terms`, where given, is each document's claim_text.terms() joined by spaces (as the
+        database stores them, text.stored_terms): then the texts are not tokenised again."""
         if not len(keys):
             return
+        split = [self._split(key) for key in keys]
+        kinds = np.asarray([self._kind(name) for name, _ in split], dtype=np.uint8)
+        ids = np.asarray([pk for _, pk in split], dtype=np.int64)
+        self.add_ids(kinds, ids, texts, vectors, groups, dates, terms=terms)
+
+    def add_ids(
+        self,
+        kinds: str | np.ndarray,
+        ids: np.ndarray,
+        texts: list[str] | None,
+        vectors: np.ndarray,
+        groups: list[str] | None = None,
+        dates: list[datetime.date | None] | None = None,
+        *,
+        terms: list[str] | None = None,
+    ) -> None:
+        """add() with the keys as kind codes (or one kind's name) and integer ids: no key
+        string is made or parsed per document."""
+        ids = np.asarray(ids, dtype=np.int64)
+        count = len(ids)
+        if not count:
+            return
+        if isinstance(kinds, str):
+            kinds = np.full(count, self._kind(kinds), dtype=np.uint8)
         first = self._ids.size
-        kinds = np.zeros(len(keys), dtype=np.uint8)
-        ids = np.zeros(len(keys), dtype=np.int64)
-        for number, key in enumerate(keys):
-            name, pk = self._split(key)
-            kind = self._kind(name)
-            kinds[number], ids[number] = kind, pk
-            slots = self._slots[kind]
-            if pk >= len(slots):
-                grown = np.full(max(pk + 1, len(slots) * 3 // 2, 1024), -1, dtype=np.int32)
-                grown[: len(slots)] = slots
-                self._slots[kind] = slots = grown
-            if slots[pk] >= 0:
-                self._mask(int(slots[pk]))
-            slots[pk] = first + number
+        self._place(kinds, ids, first)
         group_codes = {name: code for code, name in enumerate(self._group_names)}
-        codes = np.zeros(len(keys), dtype=np.int16)
-        for number, name in enumerate(groups or [""] * len(keys)):
-            if name not in group_codes:
-                group_codes[name] = len(self._group_names)
+        codes = np.zeros(count, dtype=np.int16)
+        for number, name in enumerate(groups or [""] * count):
+            code = group_codes.get(name)
+            if code is None:
+                code = group_codes[name] = len(self._group_names)
                 self._group_names.append(name)
-            codes[number] = group_codes[name]
-        term_keys: list[int] = []
-        docs: list[int] = []
-        tfs: list[int] = []
-        lengths = np.zeros(len(keys), dtype=np.float32)
-        for number, body in enumerate(texts):
-            counts = Counter(claim_text.terms(body))
-            lengths[number] = sum(counts.values())
-            term_keys.extend(map(hash, counts))  # term_key(), without a call per term
-            tfs.extend(counts.values())
-            docs.extend([first + number] * len(counts))
-        embeddings, scales = quantise(np.asarray(vectors).reshape(len(keys), -1))
+            codes[number] = code
+        if terms is None:
+            assert texts is not None
+            terms = [" ".join(claim_text.terms(body)) for body in texts]
+        term_keys, docs, tfs, lengths = self._postings_of(terms, first)
+        embeddings, scales = quantise(np.asarray(vectors).reshape(count, -1))
         self._codes.extend(embeddings)
         self._scales.extend(scales)
         self._kinds.extend(kinds)
         self._ids.extend(ids)
         self._lengths.extend(lengths)
         self._groups.extend(codes)
-        days = [float(day.toordinal()) if day else math.nan for day in dates or [None] * len(keys)]
+        days = [float(day.toordinal()) if day else math.nan for day in dates or [None] * count]
         self._days.extend(np.asarray(days, dtype=np.float32))
-        self._alive.extend(np.ones(len(keys), dtype=bool))
-        self._pending.append(
-            (
-                np.asarray(term_keys, dtype=np.int64),
-                np.asarray(docs, dtype=np.int32),
-                np.minimum(np.asarray(tfs, dtype=np.int64), 65535).astype(np.uint16),
-            )
-        )
+        self._alive.extend(np.ones(count, dtype=bool))
+        self._pending.append((term_keys, docs, tfs))
         self._pending_count += len(term_keys)
         self._side = None
+
+    def _place(self, kinds: np.ndarray, ids: np.ndarray, first: int) -> None:
+        """Point each (kind, id) at its new position, masking the entry it replaces."""
+        for kind in np.unique(kinds).tolist():
+            chosen = np.flatnonzero(kinds == kind)
+            pks = ids[chosen]
+            slots = self._slots[kind]
+            top = int(pks.max()) + 1
+            if top > len(slots):
+                grown = np.full(max(top, len(slots) * 3 // 2, 1024), -1, dtype=np.int32)
+                grown[: len(slots)] = slots
+                self._slots[kind] = slots = grown
+            if len(np.unique(pks)) < len(pks):  # an id twice in one batch: the last one wins
+                for number, pk in zip(chosen.tolist(), pks.tolist(), strict=True):
+                    if slots[pk] >= 0:
+                        self._mask(int(slots[pk]))
+                    slots[pk] = first + number
+                continue
+            replaced = slots[pks]
+            replaced = replaced[replaced >= 0]
+            if len(replaced):
+                alive = self._alive.array
+                replaced = replaced[alive[replaced]]
+                alive[replaced] = False
+                self._removed += len(replaced)
+            slots[pks] = first + chosen
+
+    @staticmethod
+    def _postings_of(
+        terms: list[str], first: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(term key, position, frequency) for each distinct term of each document, ordered by
+        position, and each document's length in terms; one split and one hash per term, the
+        counting done in numpy."""
+        counts = np.fromiter(
+            (body.count(" ") + 1 if body else 0 for body in terms), np.int64, len(terms)
+        )
+        words = " ".join(terms).split()  # terms hold no whitespace; "" adds no word
+        keys = np.fromiter(map(hash, words), np.int64, len(words))  # term_key() of each
+        del words
+        docs = np.repeat(np.arange(first, first + len(terms), dtype=np.int32), counts)
+        order = np.lexsort((keys, docs))  # by position, then by term
+        keys, docs = keys[order], docs[order]
+        fresh = np.ones(len(keys), dtype=bool)
+        fresh[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+        starts = np.flatnonzero(fresh)
+        tfs = np.diff(np.append(starts, len(keys)))
+        return (
+            keys[starts],
+            docs[starts],
+            np.minimum(tfs, 65535).astype(np.uint16),
+            counts.astype(np.float32),
+        )
 
     def _mask(self, position: int) -> None:
         alive = self._alive.array

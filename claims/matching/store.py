@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db.models import Case, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from claims.matching import embedding, rules
@@ -69,36 +71,46 @@ def reset() -> None:
         _state.reconciled_at = 0.0
 
 
-def _day(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value if isinstance(value, datetime.date) else None
-
-
 def _matrix(column: list[bytes | memoryview]) -> np.ndarray:
     """Stored float16 embeddings as one float32 matrix (one join, not one array per row)."""
     return np.frombuffer(b"".join(column), dtype=np.float16).reshape(len(column), -1)
 
 
+def _terms(stored: list[str | None], texts: Iterator[str]) -> list[str]:
+    """Each row's stored terms, or its text tokenised where none of this version is stored
+    (`texts` is read only there)."""
+    from claims.matching import text as claim_text
+
+    found = [claim_text.read_stored_terms(value) for value in stored]
+    return [
+        " ".join(claim_text.terms(text)) if terms is None else terms
+        for terms, text in zip(found, texts, strict=True)
+    ]
+
+
 def _add_factchecks(index: Index, rows: list[tuple[Any, ...]]) -> None:
     if rows:
-        index.add(
-            [f"f:{r[0]}" for r in rows],
-            [f"{r[1]} {r[2]}" for r in rows],
+        index.add_ids(
+            "f",
+            np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+            None,
             _matrix([r[5] for r in rows]),
             groups=[r[3] for r in rows],
             dates=[r[4] for r in rows],
+            terms=_terms([r[7] for r in rows], (f"{r[1]} {r[2]}" for r in rows)),
         )
 
 
 def _add_claims(index: Index, rows: list[tuple[Any, ...]]) -> None:
     if rows:
-        index.add(
-            [f"c:{r[0]}" for r in rows],
-            [r[1] for r in rows],
+        index.add_ids(
+            "c",
+            np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+            None,
             _matrix([r[2] for r in rows]),
             groups=[DESK] * len(rows),
-            dates=[_day(r[3]) or _day(r[4]) for r in rows],
+            dates=[r[3] for r in rows],
+            terms=_terms([r[1] for r in rows], (r[4] for r in rows)),
         )
 
 
@@ -116,8 +128,26 @@ def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
         yield batch
 
 
-_FACTCHECK_FIELDS = ("id", "text", "title", "collection", "claim_date", "embedding", "updated_at")
-_CLAIM_FIELDS = ("id", "text", "embedding", "article__published_at", "created_at")
+def _factcheck_rows(rows: QuerySet[FactCheck]) -> Any:
+    return rows.values_list(
+        "id", "text", "title", "collection", "claim_date", "embedding", "updated_at", "terms"
+    )
+
+
+def _claim_rows(rows: QuerySet[Claim]) -> Any:
+    """id, stored terms, embedding, day (the article's publication, else the claim's
+    creation, as a UTC date: a date costs far less to read than a datetime), text if needed."""
+    from claims.matching import text as claim_text
+
+    day = TruncDate(Coalesce("article__published_at", "created_at"), tzinfo=datetime.UTC)
+    text = Case(
+        When(terms__startswith=claim_text.TERMS_VERSION + ":", then=Value("")),
+        default=F("text"),
+        output_field=TextField(),
+    )
+    return rows.annotate(memory_day=day, memory_text=text).values_list(
+        "id", "terms", "embedding", "memory_day", "memory_text"
+    )
 
 
 def sync() -> Index:
@@ -130,20 +160,19 @@ def sync() -> Index:
                 FactCheck.objects.count() + Claim.objects.filter(embedding__isnull=False).count()
             )
         index = _state.index
-        changed = (
-            FactCheck.objects.filter(updated_at__gt=_state.factchecks_since)
-            .order_by("updated_at")
-            .values_list(*_FACTCHECK_FIELDS)
+        changed = _factcheck_rows(
+            FactCheck.objects.filter(updated_at__gt=_state.factchecks_since).order_by("updated_at")
         )
         for batch in _chunks(changed.iterator(chunk_size=CHUNK)):
             _add_factchecks(index, batch)
             _state.factchecks_since = batch[-1][6]
-        new = (
-            Claim.objects.filter(pk__gt=_state.last_claim_id, embedding__isnull=False)
-            .order_by("pk")
-            .values_list(*_CLAIM_FIELDS)
-        )
-        for batch in _chunks(new.iterator(chunk_size=CHUNK)):
+        # Claims a page at a time by primary key (each page one index range read): no
+        # server-side cursor, which outside a transaction PostgreSQL would copy whole first.
+        while True:
+            new = Claim.objects.filter(pk__gt=_state.last_claim_id, embedding__isnull=False)
+            batch = list(_claim_rows(new.order_by("pk"))[:CHUNK])
+            if not batch:
+                break
             _add_claims(index, batch)
             _state.last_claim_id = batch[-1][0]
         if first_load:  # everything committed so far is in: the next reconcile is due later
@@ -169,11 +198,11 @@ def _reconcile(index: Index) -> None:
     late = np.setdiff1d(factchecks, index.ids("f"), assume_unique=True).tolist()
     for start in range(0, len(late), CHUNK):
         found = FactCheck.objects.filter(pk__in=late[start : start + CHUNK])
-        _add_factchecks(index, list(found.values_list(*_FACTCHECK_FIELDS)))
+        _add_factchecks(index, list(_factcheck_rows(found)))
     late = np.setdiff1d(claims, index.ids("c"), assume_unique=True).tolist()
     for start in range(0, len(late), CHUNK):
         stored = Claim.objects.filter(pk__in=late[start : start + CHUNK])
-        _add_claims(index, list(stored.values_list(*_CLAIM_FIELDS)))
+        _add_claims(index, list(_claim_rows(stored)))
     _state.reconciled_at = time.monotonic()
 
 

@@ -110,6 +110,28 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in _words(clean(text)) if w not in STOPWORDS and w not in NEGATIONS]
 
 
+# The database keeps each claim's terms (the `terms` column, written with the text), so that a
+# worker starting over a million claims splits stored words instead of tokenising every text.
+# Change anything terms() returns and bump this: a stored value of another version is not read
+# (the text is tokenised again instead), so no stale terms ever reach the index.
+TERMS_VERSION = "t1"
+_PREFIX = TERMS_VERSION + ":"
+
+
+def stored_terms(text: str) -> str:
+    """What the `terms` column holds for `text`: the version, then terms() joined by spaces
+    (no term holds a space)."""
+    return _PREFIX + " ".join(terms(text))
+
+
+def read_stored_terms(value: str | None) -> str | None:
+    """The space-joined terms of a stored value, or None where it is missing or of another
+    version (then the caller tokenises the text itself)."""
+    if value is None or not value.startswith(_PREFIX):
+        return None
+    return value[len(_PREFIX) :]
+
+
 _DENIAL = re.compile(r"\b(?:false|untrue|a myth|a lie) that\b")
 
 

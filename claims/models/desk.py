@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from claims.models.fields import TermsField
+
 
 class ExtractionStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -150,6 +152,7 @@ class Claim(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.TextField()
+    terms = TermsField(sources=("text",))  # claim memory's content words (index load)
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.OTHER)
     score = models.FloatField(default=0.0, help_text="Check-worthiness, 0..1")
     model_version = models.CharField(max_length=100, blank=True)

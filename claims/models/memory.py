@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models.desk import Claim, Rating
+from claims.models.fields import TermsField
 
 
 class FactCheck(models.Model):
@@ -19,6 +20,7 @@ class FactCheck(models.Model):
     external_id = models.CharField(max_length=300, help_text="Its id (or URL) in that archive")
     text = models.TextField(help_text="The claim as the fact-check states it")
     title = models.CharField(max_length=500, blank=True)
+    terms = TermsField(sources=("text", "title"))  # claim memory's content words (index load)
     claimant = models.CharField(max_length=300, blank=True)
     claim_date = models.DateField(null=True, blank=True, help_text="When the claim was made")
     published_on = models.DateField(null=True, blank=True, help_text="When the verdict appeared")

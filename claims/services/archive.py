@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import errors
+from claims.matching import text as claim_text
 from claims.models import FactCheck, Rating
 from claims.permissions import Action, require
 from claims.services import audit
@@ -88,6 +89,7 @@ def factchecks_import(
                 to_embed.append(row)
             for name, value in values.items():
                 setattr(row, name, value)
+            row.terms = claim_text.stored_terms(f"{row.text} {row.title}")  # as save() would
             row.updated_at = now
         for row, vector in zip(to_embed, store.embed([r.text for r in to_embed]), strict=True):
             row.embedding = vector
@@ -96,7 +98,7 @@ def factchecks_import(
             FactCheck.objects.bulk_create(to_create, batch_size=batch_size)
             FactCheck.objects.bulk_update(
                 to_update,
-                [*fields, "rating", "embedding", "embedding_version", "updated_at"],
+                [*fields, "terms", "rating", "embedding", "embedding_version", "updated_at"],
                 batch_size=batch_size,
             )
         counts["created"] += len(to_create)

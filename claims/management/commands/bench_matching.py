@@ -140,7 +140,9 @@ def _store_desk_claims(made: int, count: int) -> int:
                     )
                 )
                 offset += len(line) + 1
-            _insert(claims, varying=frozenset({"article", "start", "end", "text", "embedding"}))
+            _insert(
+                claims, varying=frozenset({"article", "start", "end", "text", "terms", "embedding"})
+            )
         made += size
     return made
 
