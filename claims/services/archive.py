@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import errors
-from claims.matching import text as claim_text
 from claims.models import FactCheck, Rating
 from claims.permissions import Action, require
 from claims.services import audit
 
 if TYPE_CHECKING:
     from claims.matching.archive import Record as ArchiveRecord
+
+# The fact-check's stored claim-memory terms, derived from its text and title by the field.
+TERMS = FactCheck._meta.get_field("terms")
 
 
 def _rating_for(label: str, ratings: dict[str, Rating]) -> Rating | None:
@@ -89,7 +91,7 @@ def factchecks_import(
                 to_embed.append(row)
             for name, value in values.items():
                 setattr(row, name, value)
-            row.terms = claim_text.stored_terms(f"{row.text} {row.title}")  # as save() would
+            TERMS.pre_save(row, False)  # bulk_update skips pre_save: the terms as save() writes
             row.updated_at = now
         for row, vector in zip(to_embed, store.embed([r.text for r in to_embed]), strict=True):
             row.embedding = vector

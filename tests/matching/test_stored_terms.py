@@ -7,7 +7,7 @@ import pytest
 
 from claims.matching import text as claim_text
 from claims.matching.index import Index, Query
-from claims.models import Claim
+from claims.models import Claim, FactCheck
 from tests.factories import ClaimFactory
 from tests.matching.test_index import _fixture
 
@@ -41,3 +41,19 @@ def test_an_index_fed_stored_terms_ranks_exactly_as_one_fed_texts() -> None:
         assert one.search_many(queries, vectors[::7][: len(queries)], groups=allowed) == (
             other.search_many(queries, vectors[::7][: len(queries)], groups=allowed)
         )
+
+
+@pytest.mark.django_db
+def test_a_refreshed_archive_record_stores_the_terms_of_its_new_text(editor: object) -> None:
+    """An import that refreshes a stored fact-check writes it with bulk_update, which runs
+    no field's pre_save: the terms must still be those of the new text and title, not a
+    value the trigger had to clear (which would make every worker tokenise it again)."""
+    from tests.matching.test_memory import ARCHIVE, _import
+
+    _import(editor)
+    changed = [dict(ARCHIVE[0], claim="Bird numbers rose by 40% in ten years"), *ARCHIVE[1:]]
+    assert _import(editor, changed)["updated"] == 1
+    refreshed = FactCheck.objects.get(external_id=ARCHIVE[0]["id"])
+    assert claim_text.read_stored_terms(refreshed.terms) == " ".join(
+        claim_text.terms(f"{refreshed.text} {refreshed.title}")
+    )
