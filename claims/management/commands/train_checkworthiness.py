@@ -53,6 +53,20 @@ class Command(BaseCommand):
             "since extraction scores sentences alone",
         )
         parser.add_argument(
+            "--three-classes",
+            action="store_true",
+            help="with --cross-validate: the recipe variant trained on ClaimBuster's three "
+            "classes (non-factual, unimportant factual, check-worthy), scored by the "
+            "check-worthy class's probability; not for shipped weights, whose serving reads "
+            "two classes",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=TrainingConfig.threads,
+            help="torch threads (default %(default)s)",
+        )
+        parser.add_argument(
             "--all-schemes",
             action="store_true",
             help="also train on rows of other label schemes (never for weights you ship)",
@@ -87,10 +101,19 @@ class Command(BaseCommand):
                 "sentence alone, so weights trained with the sentence before would not be served "
                 "as trained."
             )
+        if options["three_classes"] and options["cross_validate"] is None:
+            raise CommandError(
+                "--three-classes is for --cross-validate only: serving reads a two-class "
+                "model, so three-class weights would not be served as trained."
+            )
+        if options["threads"] < 1:
+            raise CommandError("--threads must be at least 1.")
         config = TrainingConfig(
             epochs=options["epochs"],
             seed=options["seed"],
             preceding_sentence=options["preceding_sentence"],
+            three_classes=options["three_classes"],
+            threads=options["threads"],
         )
         schemes = None if options["all_schemes"] else set(SHIPPED_SCHEMES)
         if options["cross_validate"] is not None:
@@ -134,6 +157,11 @@ class Command(BaseCommand):
         try:
             rows = training.read_rows(datasets, schemes)
         except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            for row in rows:  # a row the recipe cannot label fails here, not folds later
+                training.label_of(row, config)
+        except ValueError as exc:
             raise CommandError(str(exc)) from None
         if config.preceding_sentence:
             # before the folds and the --train-rows sample: both stay those of the plain recipe
