@@ -159,6 +159,117 @@ ROLE_NOUNS = frozenset(
         "spokespeople",
     ]
 )
+# Nouns of a document: "according to a report by Amnesty" is Amnesty's claim, but only when
+# an organisation is named ("a study of 500 hospitals" names none that speaks).
+DOCUMENT_NOUNS = frozenset(
+    [
+        "report",
+        "study",
+        "survey",
+        "analysis",
+        "data",
+        "figures",
+        "estimate",
+        "estimates",
+        "filing",
+        "document",
+        "documents",
+        "letter",
+        "memo",
+        "release",
+        "announcement",
+        "audit",
+        "review",
+        "assessment",
+        "poll",
+        "research",
+    ]
+)
+# Nouns a business goes by once named ("Microsoft ... The company said"): "the company" is
+# the business named just before, never a place.
+BUSINESS_NOUNS = frozenset(
+    [
+        "company",
+        "firm",
+        "group",
+        "business",
+        "bank",
+        "retailer",
+        "chain",
+        "carrier",
+        "airline",
+        "insurer",
+        "lender",
+        "manufacturer",
+        "carmaker",
+        "broadcaster",
+        "publisher",
+        "supermarket",
+        "startup",
+        "conglomerate",
+        "utility",
+    ]
+)
+# What an organisation is called once it has been named: "the union", "the think tank" stand
+# for the organisation (an ORG, not a place) named in the nearest sentence before that names
+# one. Nouns a state is called by ("the government", "the army") are not among them.
+ANAPHORIC_ORGANISATIONS = BUSINESS_NOUNS | frozenset(
+    [
+        "union",
+        "trade union",
+        "council",
+        "ministry",
+        "department",
+        "agency",
+        "commission",
+        "committee",
+        "party",
+        "board",
+        "authority",
+        "institute",
+        "university",
+        "hospital",
+        "school",
+        "foundation",
+        "charity",
+        "organisation",
+        "organization",
+        "regulator",
+        "watchdog",
+        "office",
+        "think tank",
+        "trade body",
+        "pressure group",
+        "lobby group",
+        "campaign group",
+        "industry body",
+    ]
+)
+# Words that join a person's name in lower case ("Ursula von der Leyen", "Charles de Gaulle").
+_NAME_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+        "bin",
+        "ibn",
+        "al",
+        "ter",
+        "ten",
+        "zu",
+    ]
+)
 # Quotation marks alone are no cue: scare quotes are common, and a quote with no verb of
 # saying has no speaker the grammar can give.
 _CUE = re.compile(
@@ -669,7 +780,7 @@ def pos_of(token: Any) -> str:
     return _PENN.get(tag, "X")
 
 
-_KNOWN = SAY_LEMMAS | SAY_NOUNS | ORGANISATION_NOUNS | ROLE_NOUNS
+_KNOWN = SAY_LEMMAS | SAY_NOUNS | ORGANISATION_NOUNS | ROLE_NOUNS | DOCUMENT_NOUNS | BUSINESS_NOUNS
 
 
 def lemma_of(token: Any) -> str:
@@ -707,6 +818,7 @@ class Mention:
     name: str
     type: str  # PERSON or ORGANISATION
     sentence: int = 0  # which sentence of the text named it
+    label: str = ""  # the entity pass's label (ORG, GPE, ...), when it came from there
 
 
 def entity_type(label: str) -> str:
@@ -754,7 +866,7 @@ def mentions_in(
             kind = PERSON
         if kind == PERSON:
             name = full_name(name, known)
-        found.append(Mention(name, kind, sentence))
+        found.append(Mention(name, kind, sentence, str(ent["label"])))
         known = previous + found
     return found
 
@@ -938,7 +1050,7 @@ def _resolve(
                     token = child
                     break
     if entity is not None:
-        start, end, kind = entity
+        start, end, kind = _whole_name(doc, entity, spans)
         name = _strip(doc.text[start:end])
         if not name:
             return "", ""
@@ -948,7 +1060,9 @@ def _resolve(
             return full_name(name, previous), PERSON
         if kind == PERSON:
             return full_name(name, previous), PERSON
-        return name, ORGANISATION
+        return _strip(doc.text[_possessor_start(doc, token, (start, end, kind)) : end]), (
+            ORGANISATION
+        )
     lemma = lemma_of(token)
     surname = _surname_of_person(token.text, previous) if token.text[:1].isupper() else ""
     if surname and not any(c.dep_ in {"compound", "flat"} for c in token.children):
@@ -966,10 +1080,23 @@ def _resolve(
             if " " in name:
                 return full_name(name, previous), PERSON
         return "", ""
+    if lemma in DOCUMENT_NOUNS:
+        # "according to a report by Amnesty International": the organisation named speaks.
+        for child in token.children:
+            if child.dep_ in {"prep", "agent"} and child.text.lower() in {"from", "by", "of"}:
+                for obj in child.children:
+                    org = _entity_at(obj, spans) if obj.dep_ == "pobj" else None
+                    if org is not None and org[2] == ORGANISATION:
+                        return _strip(doc.text[org[0] : org[1]]), ORGANISATION
+            if child.dep_ == "poss":
+                org = _entity_at(child, spans)
+                if org is not None and org[2] == ORGANISATION:
+                    return _strip(doc.text[org[0] : org[1]]), ORGANISATION
+        return "", ""
     if lemma in ROLE_NOUNS:
         # "a spokesman for the council": the organisation speaks.
         for child in token.children:
-            if child.dep_ in {"prep"} and child.text.lower() in {"for", "of", "at"}:
+            if child.dep_ in {"prep"} and child.text.lower() in {"for", "of", "at", "from"}:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return _organisation(doc, obj, spans, previous)
@@ -978,9 +1105,58 @@ def _resolve(
                 if org is not None and org[2] == ORGANISATION:
                     return _strip(doc.text[org[0] : org[1]]), ORGANISATION
         return "", ""
-    if lemma in ORGANISATION_NOUNS:
+    if lemma in ORGANISATION_NOUNS or _generic_name(token) in ANAPHORIC_ORGANISATIONS:
         return _organisation(doc, token, spans, previous)
     return "", ""
+
+
+def _possessor_start(doc: Any, token: Any, entity: tuple[int, int, str]) -> int:
+    """Where an organisation's name starts: an entity in lower case ("defence ministry") takes
+    the place or body that owns it ("Ukraine's defence ministry")."""
+    start = entity[0]
+    if not doc.text[start : start + 1].islower():
+        return start
+    for child in token.children:
+        if child.dep_ == "poss" and pos_of(child) == "PROPN" and child.idx < start:
+            first = min(t.idx for t in child.subtree)
+            if not doc.text[first:start].strip(" ’'s").count(" ") > 3:
+                return first
+    return start
+
+
+def _whole_name(
+    doc: Any, entity: tuple[int, int, str], spans: list[tuple[int, int, str]]
+) -> tuple[int, int, str]:
+    """A one-word entity that the parse shows is the end of a longer name: "Mayor Sadiq
+    Khan" (the entity pass saw "Khan"), "Ursula von der Leyen" (it saw "Leyen" as a place).
+    Capitalised names and lower-case particles joined to it as compounds, up to a title; a
+    person if a person's name or a title is among them."""
+    start, end, kind = entity
+    first = next((t for t in doc if t.idx == start), None)
+    if first is None or len(doc.text[start:end].split()) != 1:
+        return entity
+    new_start, person, i = start, kind == PERSON, first.i
+    while i > 0 and first.i - i < 3:
+        left = doc[i - 1]
+        joined = left.dep_ in {"compound", "flat"} and start <= left.head.idx < end + 1
+        word = left.text
+        if not joined or word.isupper():
+            break
+        if word.lower() in _TITLES:
+            person = True
+            break
+        particle = word in _NAME_PARTICLES
+        if not particle and not (word[:1].isupper() and pos_of(left) == "PROPN"):
+            break
+        if lemma_of(left) in ORGANISATION_NOUNS | PERSON_NOUNS | ROLE_NOUNS:
+            break
+        named = _entity_at(left, spans)
+        person = person or (named is not None and named[2] == PERSON)
+        new_start, i = left.idx, i - 1
+        start = new_start
+    if new_start == entity[0] or doc.text[new_start:end].split()[0] in _NAME_PARTICLES:
+        return entity
+    return new_start, end, PERSON if person else kind
 
 
 def _organisation(
@@ -989,9 +1165,9 @@ def _organisation(
     """An organisation named here, or "the council" after "Leeds City Council"."""
     entity = _entity_at(token, spans)
     if entity is not None and entity[2] == ORGANISATION:
-        return _strip(doc.text[entity[0] : entity[1]]), ORGANISATION
+        return _strip(doc.text[_possessor_start(doc, token, entity) : entity[1]]), ORGANISATION
     lemma = lemma_of(token)
-    if lemma not in ORGANISATION_NOUNS:
+    if lemma not in ORGANISATION_NOUNS and _generic_name(token) not in ANAPHORIC_ORGANISATIONS:
         return "", ""
     # "Bristol City Council will close..., the council said": named earlier in the sentence.
     for start, end, kind in reversed(spans):
@@ -1000,6 +1176,14 @@ def _organisation(
     for earlier in reversed(previous[-12:]):
         if earlier.type == ORGANISATION and lemma in earlier.name.lower():
             return earlier.name, ORGANISATION
+    if _generic_name(token) in ANAPHORIC_ORGANISATIONS:
+        # "Microsoft released its results. The company said...": the organisation named in
+        # the nearest sentence before that names one (an ORG, not a place), if only one is.
+        named = [m for m in previous[-8:] if m.type == ORGANISATION and m.label == "ORG"]
+        if named:
+            nearest = [m for m in named if m.sentence == named[-1].sentence]
+            if len({m.name for m in nearest}) == 1:
+                return nearest[0].name, ORGANISATION
     # The noun with what names it on the left: "Ukraine's foreign ministry", "city council".
     start = token.i
     for t in reversed(list(token.lefts)):
@@ -1007,8 +1191,30 @@ def _organisation(
             start = min(x.i for x in t.subtree)
         else:
             break
-    phrase = token.doc[start : token.i + 1].text
-    return phrase, ORGANISATION
+    words = token.doc[start : token.i + 1].text.split()
+    while len(words) > 1 and words[0].lower() in {"the", "a", "an"}:
+        words.pop(0)  # "The mayor's office" is the mayor's office
+    if start == 0 and all(pos_of(t) == "NOUN" for t in token.doc[start : token.i + 1]):
+        words[0] = words[0].lower()  # "Police said": the police, capitalised as the first word
+    return " ".join(words), ORGANISATION
+
+
+def _generic_name(token: Any) -> str:
+    """ "company" for "the company", "think tank" for "the think tank": the noun (with the
+    common nouns compounded with it) when "the" is all that goes with it, else ""."""
+    children = list(token.children)
+    if not any(c.dep_ == "det" and c.text.lower() == "the" for c in children):
+        return ""
+    words = []
+    for child in children:
+        if child.dep_ == "det":
+            continue
+        if child.dep_ == "compound" and pos_of(child) == "NOUN" and child.i < token.i:
+            words.append(child.text.lower())
+            continue
+        if child.dep_ in {"compound", "amod", "poss", "nmod", "prep", "appos", "nummod"}:
+            return ""
+    return " ".join([*words, lemma_of(token)])
 
 
 def _pronoun(

@@ -168,6 +168,8 @@ def claimants(
                 "text": row["text"],
                 "problem": f"claimant {claimant!r} ({kind or '-'}), expected "
                 f"{row['claimant']!r} ({row['claimant_type'] or '-'})",
+                "claimant": claimant,
+                "expected": row["claimant"],
             }
         )
     total = len(rows)

@@ -256,6 +256,19 @@ _AGE = re.compile(
     rf"\b(?:aged\s+(?P<num>\d{{1,3}})(?!\d|[,.]\d)|(?P<num2>\d{{1,3}}|{_WORD_RUN})\s+years?\s+old\b)",
     re.IGNORECASE,
 )
+# An age in apposition: "The victim, 27, was..." / "Jonas Berg, 62, a fisherman": a bare
+# whole number between commas right after a name or a noun for a person, and words in lower
+# case after it (not a list of numbers, not "Arsenal, 3, Chelsea 1"), not after a date.
+_AGE_APPOSITION = re.compile(
+    r"(?:\b[A-Z][a-z][\w'’-]*|\b(?:victim|man|woman|boy|girl|driver|suspect|mother|father|son|"
+    r"daughter|teenager|pensioner|passenger|resident|wife|husband|patient|worker|officer|"
+    r"student|nurse|doctor|teacher|soldier|farmer|owner|survivor|witness)),\s"
+    r"(?P<num>\d{1,3}),\s(?=[a-z])"
+)
+_NOT_PEOPLE = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December"
+)
 _COUNT_NUMBER = re.compile(rf"{_NUMBER}(?P<scale>\s(?:thousand|million|billion|trillion)\b)?")
 _COUNT_WORDS = re.compile(_WORD_RUN, re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.,$€£-])(?P<year>1[89]\d\d|20\d\d)(?![\w%])(?!,\d)")
@@ -735,6 +748,10 @@ def find_quantities(
     for match in _AGE.finditer(text):
         number = match["num"] or match["num2"]
         add(match.start(), match.end(), _value(number), "years old")
+    for match in _AGE_APPOSITION.finditer(text):
+        who = match.group(0).split(",")[0]
+        if 0 < int(match["num"]) <= 120 and not _NOT_PEOPLE.fullmatch(who):
+            add(match.start("num"), match.end("num"), int(match["num"]), "years old")
     for match in _HYPHENATED.finditer(text):
         unit = match["unit"].lower()
         if match["old"]:

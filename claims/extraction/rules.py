@@ -97,6 +97,14 @@ _COMPARISON = re.compile(
     r"rose|risen|fell|fallen|increased?|decreased?|doubled|tripled)\b",
     re.IGNORECASE,
 )
+# "the largest in the county", "the most expensive": a superlative compares on its own, in a
+# sentence that states no event ("X launched one of the most enduring..." is the launch).
+_SUPERLATIVE = re.compile(
+    r"(?<!one of )\bthe\s+(?:(?:most|least)\s+\w+|biggest|largest|highest|lowest|worst|best|"
+    r"fastest|slowest|oldest|youngest|richest|poorest|deadliest|busiest|longest|shortest|greatest|"
+    r"smallest|strongest|weakest|cheapest|safest|hottest|coldest|wettest|driest|warmest)\b",
+    re.IGNORECASE,
+)
 _CAUSAL = re.compile(
     r"\b(because|caused|causes|due to|led to|leads to|as a result|result(ed)? in|so that|"
     r"in order to|to pressure|therefore|thanks to|linked to|blamed)\b",
@@ -116,7 +124,8 @@ _PERSONAL = re.compile(r"^\s*(i|we|my|our)\b", re.IGNORECASE)
 _EVENT_VERB = re.compile(
     r"\b(\w+ed|met|sent|kept|made|took|gave|won|lost|began|ran|held|cut|hit|left|led|built|"
     r"paid|spent|sold|bought|fled|broke|fell|rose|struck|signed|agreed|ordered|called|"
-    r"annexed|invaded|blocked|threatened|withheld|was \w+ing|were \w+ing)\b",
+    r"annexed|invaded|blocked|threatened|withheld|taken|given|found|shot|hurt|stolen|caught|"
+    r"brought|thrown|beaten|chosen|sworn|flown|fought|was \w+ing|were \w+ing)\b",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
@@ -348,7 +357,10 @@ def has_checkable_detail(
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 _ENDS_QUOTED = re.compile(r"[\"”][.!?]?\s*$|[.!?…][\"”]\s*$")
-_QUOTE_VERBS = re.compile(rf"\b(?:{_SPEECH_VERBS}|called|calls|calling)\b")
+_QUOTE_VERBS = re.compile(
+    rf"\b(?:{_SPEECH_VERBS}|called|calls|calling|described|describes|describing|dubbed|"
+    r"branded|labell?ed|termed)\b"
+)
 _DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 
 
@@ -385,16 +397,32 @@ def is_source_count(sentence: str, quantity: Quantity) -> bool:
     return bool(_SOURCE_FOLLOWS.search(sentence[at + len(quantity.text) :]))
 
 
+def _describes_age(quantity: Quantity) -> bool:
+    """An age that describes a person ("a 34-year-old woman", "the driver, aged 81,", "the
+    victim, 27,"): the sentence is about what happened to them, not about the number. "She
+    is 104 years old" states the age and still counts."""
+    return quantity.unit == "years old" and not re.search(
+        r"\byears?\s+old\b", quantity.text, re.IGNORECASE
+    )
+
+
 def claim_kind(sentence: str, quantities: tuple[Quantity, ...], claimant: str) -> str:
     if _is_quote(sentence, claimant):
         return "quote"
-    counted = [q for q in quantities if q.unit != "year" and not is_source_count(sentence, q)]
+    counted = [
+        q
+        for q in quantities
+        if q.unit != "year" and not _describes_age(q) and not is_source_count(sentence, q)
+    ]
     if _CAUSAL.search(sentence):
         return "causal"
     durations_only = counted and all(q.unit.rstrip("s") in _DURATION_UNITS for q in counted)
     if counted and not (durations_only and _EVENT_VERB.search(sentence)):
         return "quantity"
-    if _COMPARISON.search(sentence) and re.search(r"\b(than|since|est|record)\b", sentence):
+    if _COMPARISON.search(sentence) and (
+        re.search(r"\b(than|since|record)\b", sentence)
+        or (_SUPERLATIVE.search(sentence) and not _EVENT_VERB.search(sentence))
+    ):
         return "comparison"
     if _PREDICTION.search(sentence) and not _EVENT_VERB.search(sentence):
         return "prediction"

@@ -159,6 +159,9 @@ _OPENERS = {
     "still",
 }
 _ABBREVIATIONS = _PREPOSITIVE | _POSTPOSITIVE | _BEFORE_NUMBER
+# An initialism spelled with periods and not listed above ("H.R.", "D.C."): not the end of a
+# sentence before a number ("H.R. 815", a bill), as before any other word it may be.
+_DOTTED_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 _OPEN_QUOTES = '"“‘«'
 _CLOSE_QUOTES = '"”’»'
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
@@ -295,6 +298,8 @@ def _is_abbreviation(text: str, dot: int, sentence_start: int = 0) -> bool:
         return next_word[:1].isdigit()
     if word in _PREPOSITIVE:
         return True
+    if word not in _POSTPOSITIVE and _DOTTED_INITIALISM.fullmatch(word):
+        return next_word[:1].isdigit()
     if word in _POSTPOSITIVE:
         opener = next_word.rstrip(".").lower() in _OPENERS
         if word in {"a.m", "p.m", "etc", "inc", "ltd", "co", "corp", "plc", "llc"}:

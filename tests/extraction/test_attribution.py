@@ -68,3 +68,45 @@ def test_extract_claims_json_carries_the_claimant_type(tmp_path: Path) -> None:
     out = StringIO()
     call_command("extract_claims", str(path), stdout=out)
     assert "(organisation: Ministry of Health)" in out.getvalue()
+
+
+def test_a_name_the_entity_pass_cut_short_is_read_whole_from_the_parse() -> None:
+    text = (
+        "“We have the money,” Mayor Sadiq Khan said.\n"
+        "Ursula von der Leyen told the parliament that the EU would spend €800 billion.\n"
+        "Ukraine's defence ministry said 14 drones had been shot down overnight."
+    )
+    assert _claimants(text) == [
+        ("Sadiq Khan", "person"),  # the title is dropped, the first name kept
+        ("Ursula von der Leyen", "person"),  # particles in lower case, not a place "Leyen"
+        ("Ukraine's defence ministry", "organisation"),  # whose ministry it is
+    ]
+
+
+def test_a_document_speaks_for_the_organisation_that_issued_it() -> None:
+    assert _claimants("According to a statement from the Pentagon, two soldiers were hurt.") == [
+        ("Pentagon", "organisation")
+    ]
+    assert _claimants(
+        "According to a report by Amnesty International, 30 protesters were detained."
+    ) == [("Amnesty International", "organisation")]
+    # a document that names no organisation has no speaker the grammar can give
+    assert _claimants("According to a study of 500 hospitals, waiting times doubled.") == [("", "")]
+
+
+def test_the_company_is_the_organisation_named_just_before_never_a_place() -> None:
+    assert _claimants(
+        "Microsoft released its results on Thursday. The company said cloud revenue grew."
+    )[-1] == ("Microsoft", "organisation")
+    assert _claimants(
+        "The report was published by the Resolution Foundation. The think tank said wages "
+        "had stagnated."
+    )[-1] == ("Resolution Foundation", "organisation")
+    # only a place was named: "the company" stays the company, not London
+    assert _claimants("Shares fell in London on Monday. The company said sales had slowed.")[
+        -1
+    ] == ("company", "organisation")
+    # two organisations named in the sentence before: which one is meant is not known
+    assert _claimants(
+        "Unilever bought Dollar Shave Club in 2016. The company said the deal would pay off."
+    )[-1][0] in {"", "company"}

@@ -176,3 +176,32 @@ def test_non_english_text_gives_a_result() -> None:
 
 def test_model_version_is_named() -> None:
     assert model_version().startswith("cw-minilm")
+
+
+def test_a_bill_number_after_a_dotted_initialism_is_not_a_sentence_end() -> None:
+    from claims.extraction.segment import sentence_spans
+
+    def split(text: str) -> list[str]:
+        return [text[s:e] for s, e in sentence_spans(text)]
+
+    assert split("The bill (H.R. 815) passed the House.") == [
+        "The bill (H.R. 815) passed the House."
+    ]
+    # before a capitalised word it still may end the sentence
+    assert split("He moved to Washington, D.C. Crowds followed him.") == [
+        "He moved to Washington, D.C.",
+        "Crowds followed him.",
+    ]
+
+
+def test_kinds_of_a_superlative_and_of_a_described_age() -> None:
+    from claims.extraction import pipeline
+
+    assert pipeline.sentence_kind("The school is the largest in the county.") == "comparison"
+    # a superlative inside a sentence that reports an event is the event
+    assert pipeline.sentence_kind("The tweet launched one of the most enduring bromances.") != (
+        "comparison"
+    )
+    # an age that describes a person does not make the sentence a quantity claim
+    assert pipeline.sentence_kind("A 45-year-old man was arrested at the scene.") == "event"
+    assert pipeline.sentence_kind("The oldest voter is 104 years old.") == "quantity"

@@ -110,3 +110,19 @@ def test_number_grammar_shapes(sentence: str, expected: tuple[object, str, objec
 )
 def test_uncertain_numbers_are_left_out(sentence: str) -> None:
     assert [q for q in find_quantities(sentence) if q.unit != "year"] == []
+
+
+def test_an_age_between_commas_after_a_person_and_nothing_else() -> None:
+    assert _one("The victim, 27, was taken to hospital.") == (27, "years old", None)
+    assert _one("Lena Fischer, 54, a nurse from Bristol, gave evidence.") == (
+        54,
+        "years old",
+        None,
+    )
+    for sentence in (
+        "In Paris, 12, 13 and 14 were sold.",  # a list of numbers
+        "The score was Arsenal, 3, Chelsea 1.",  # a score
+        "By May, 20, were gone.",  # after a date
+        "Smith, 150, was charged.",  # no one is 150
+    ):
+        assert not [q for q in find_quantities(sentence) if q.unit == "years old"], sentence

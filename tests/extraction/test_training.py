@@ -49,5 +49,10 @@ def test_the_shipped_recipe_is_the_default() -> None:
     default = TrainingConfig().__dict__
     assert {k: default[k] for k in meta["config"]} == meta["config"]
     # options added since the shipped model was trained are off by default
-    assert set(default) - set(meta["config"]) <= {"preceding_sentence", "context_length"}
+    assert set(default) - set(meta["config"]) <= {
+        "preceding_sentence",
+        "context_length",
+        "three_classes",
+    }
     assert default["preceding_sentence"] is False
+    assert default["three_classes"] is False
