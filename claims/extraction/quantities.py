@@ -131,10 +131,12 @@ _SCALE_WORDS = {
     "trillion": 1e12,
     "tn": 1e12,
     "trn": 1e12,
+    "lakh": 1e5,
+    "crore": 1e7,
 }
 # Single letters are scales only attached to a figure of money: "$2.174T", "€15m", "£3bn".
 _ATTACHED_SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|mn|mln|bn|tn|trn)\b)"
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|mn|mln|bn|tn|trn|lakh|crore)\b)"
 _ATTACHED = r"(?:[kKmMbBtT](?![\w]))"
 
 _CURRENCY_PREFIXES = {
@@ -160,6 +162,8 @@ _CURRENCY_PREFIXES = {
     "₺": "TRY",
     "₴": "UAH",
     "₪": "ILS",
+    "rs": "INR",
+    "rs.": "INR",
 }
 _ISO_CODES = {
     "USD",
@@ -225,7 +229,7 @@ _DOLLAR_COUNTRIES = {
 }
 
 _PREFIX = (
-    r"(?P<sym>(?:US|CA|CAN|C|AU|A|NZ|HK|S|R|NT|MX)\$|\$|€|£|¥|₹|₽|₩|₺|₴|₪)"
+    r"(?P<sym>(?:US|CA|CAN|C|AU|A|NZ|HK|S|R|NT|MX)\$|\$|€|£|¥|₹|₽|₩|₺|₴|₪|(?<![A-Za-z])Rs\.?)"
     rf"|(?P<iso>\b(?:{'|'.join(sorted(_ISO_CODES))})\b)"
 )
 _NUMBER = rf"(?P<num>{_DIGITS})"
@@ -243,7 +247,7 @@ _MONEY_SUFFIXED = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
-    rf"(?P<num>{_DIGITS}|{_WORD_RUN})\s?(?P<unit>%|percentage points?\b|per ?cent\b)",
+    rf"(?P<num>{_DIGITS}|{_WORD_RUN})\s?(?P<unit>%|percentage points?\b|per ?cent\b|(?-i:pc)\b)",
     re.IGNORECASE,
 )
 _DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "century")
@@ -269,7 +273,15 @@ _NOT_PEOPLE = re.compile(
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
     r"August|September|October|November|December"
 )
-_COUNT_NUMBER = re.compile(rf"{_NUMBER}(?P<scale>\s(?:thousand|million|billion|trillion)\b)?")
+_COUNT_NUMBER = re.compile(
+    rf"{_NUMBER}(?P<scale>\s(?:thousand|million|billion|trillion|lakh|crore)\b)?"
+)
+# A clock time ("3pm", "7 a.m."): no count.
+_CLOCK = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|GMT\b|BST\b|CET\b|EST\b|EDT\b|o['’]clock)", re.I)
+# "12 of the 50 states": the number counts what the noun phrase after "of the ..." names.
+_PART_OF = re.compile(
+    r"\s+of\s+(?:the|those|these|its|their|his|her|our)\s+(?:\d[\d,]*\s+)?(?=[a-z])"
+)
 _COUNT_WORDS = re.compile(_WORD_RUN, re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.,$€£-])(?P<year>1[89]\d\d|20\d\d)(?![\w%])(?!,\d)")
 _WEB = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|gov|html?)\S*")
@@ -775,11 +787,29 @@ def find_quantities(
             value *= _SCALE_WORDS[scale.strip().lower()]
         elif re.match(r"\s?(?:mn|bn|tn|[kmbt])\b", text[end : end + 4], re.IGNORECASE):
             continue  # "5m" without a currency: metres or millions? left out
+        if _CLOCK.match(text, end):
+            continue  # "at 3pm"
         unit, unit_end = (
             _unit_from_tags(sentence, end, tags)
             if tags is not None
             else _unit_from_words(sentence, end)
         )
+        if not unit and (part := _PART_OF.match(text, end)):
+            # "Only 12 of the 50 states": 12 states, its span the number alone (the 50 is
+            # its own quantity)
+            unit, _ = (
+                _unit_from_tags(sentence, part.end(), tags)
+                if tags is not None
+                else _unit_from_words(sentence, part.end())
+            )
+            if unit and free(start, end) and not _in_range(text, start, end):
+                bound = _bound_before(text, start)[0]
+                found.append(
+                    (start, end, Quantity(sentence[start:end], _clean(value), unit, bound))
+                )
+            continue
+        if text[unit_end : unit_end + 1] == "/":
+            continue  # "320 km/h", "5 mg/l": a rate, not a count of kilometres
         if not unit or not free(start, unit_end) or _in_range(text, start, end):
             continue
         bound = _bound_before(text, start)[0] or _bound_after(text, unit_end)

@@ -126,3 +126,32 @@ def test_an_age_between_commas_after_a_person_and_nothing_else() -> None:
         "Smith, 150, was charged.",  # no one is 150
     ):
         assert not [q for q in find_quantities(sentence) if q.unit == "years old"], sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Inflation hit 7.5pc in March.", (7.5, "percent", None)),
+        ("The package is worth Rs 20,000 crore.", (200_000_000_000, "INR", None)),
+        ("The scheme costs Rs. 5 lakh a year.", (500_000, "INR", None)),
+        ("Only 12 of the 50 states have passed such laws.", (12, "states", None)),
+        ("At least 3 of the victims were children.", (3, "victims", "at least")),
+    ],
+)
+def test_more_shapes_of_news_figures(sentence: str, expected: tuple[object, str, object]) -> None:
+    assert _one(sentence) == expected
+
+
+def test_clock_times_rates_and_the_part_of_a_whole() -> None:
+    for sentence in ("The meeting starts at 3pm.", "Polls close at 10 p.m. tonight."):
+        assert not find_quantities(sentence), sentence
+    # a speed is a rate: its kilometres are not a count of kilometres
+    assert not find_quantities("The train reached 320 km/h.")
+    # "12 of the 50 states": both numbers count states, and neither swallows the other
+    both = find_quantities("Only 12 of the 50 states have passed such laws.")
+    assert [(q.text, q.value, q.unit) for q in both] == [
+        ("12", 12, "states"),
+        ("50 states", 50, "states"),
+    ]
+    # "Mrs 5" is no rupee
+    assert not [q for q in find_quantities("Mrs 5 votes.") if q.unit == "INR"]
