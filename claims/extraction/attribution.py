@@ -208,6 +208,27 @@ BUSINESS_NOUNS = frozenset(
         "startup",
         "conglomerate",
         "utility",
+        "giant",
+        "service",
+        "body",
+        "maker",
+        "producer",
+        "supplier",
+        "brand",
+        "provider",
+        "operator",
+        "platform",
+        "force",
+        "club",
+        "newspaper",
+        "broadcaster",
+        "channel",
+        "bloc",
+        "alliance",
+        "coalition",
+        "movement",
+        "militia",
+        "network",
     ]
 )
 # What an organisation is called once it has been named: "the union", "the think tank" stand
@@ -275,7 +296,7 @@ _NAME_PARTICLES = frozenset(
 _CUE = re.compile(
     r"\baccording to\b|\b(?:saying|telling|tweeting|posting|claiming|arguing|warning|insisting|"
     r"adding|announcing|declaring|alleging|noting|explaining|boasting|revealing|stating|denying|"
-    r"confirming|musing|writing|testifying|calling)\b|\b(?:said|says|told|tells|claim(?:s|ed)?|stated?|states|argued?|"
+    r"confirming|musing|writing|testifying|calling|called|calls)\b|\b(?:said|says|told|tells|claim(?:s|ed)?|stated?|states|argued?|"
     r"argues|insist(?:s|ed)?|add(?:s|ed)|announc(?:e|es|ed)|tweet(?:s|ed)|posted|declared?|"
     r"warn(?:s|ed)|alleg(?:e|es|ed)|testified|report(?:s|ed)|not(?:e|es|ed)|explain(?:s|ed)|"
     r"boast(?:s|ed)?|reveal(?:s|ed)|wr(?:ote|ites|iting)|writing|assert(?:s|ed)|contend(?:s|ed)|"
@@ -780,7 +801,15 @@ def pos_of(token: Any) -> str:
     return _PENN.get(tag, "X")
 
 
-_KNOWN = SAY_LEMMAS | SAY_NOUNS | ORGANISATION_NOUNS | ROLE_NOUNS | DOCUMENT_NOUNS | BUSINESS_NOUNS
+_KNOWN = (
+    {"call"}
+    | SAY_LEMMAS
+    | SAY_NOUNS
+    | ORGANISATION_NOUNS
+    | ROLE_NOUNS
+    | DOCUMENT_NOUNS
+    | BUSINESS_NOUNS
+)
 
 
 def lemma_of(token: Any) -> str:
@@ -818,7 +847,8 @@ class Mention:
     name: str
     type: str  # PERSON or ORGANISATION
     sentence: int = 0  # which sentence of the text named it
-    label: str = ""  # the entity pass's label (ORG, GPE, ...), when it came from there
+    label: str = ""  # the entity pass's label (ORG, GPE, ...), JOINT or UNNAMED
+    opens: bool = False  # the name opens its sentence (and so is most often its subject)
 
 
 def entity_type(label: str) -> str:
@@ -837,45 +867,187 @@ def full_name(name: str, previous: list[Mention]) -> str:
     return name
 
 
+# Titles that are part of how one person is named ("Pope Francis", "King Charles", "Lord
+# Cameron"): kept before a single name, dropped before a full one ("Sir Keir Starmer").
+_NAMING_TITLES = frozenset(["pope", "king", "queen", "prince", "princess", "lord", "lady", "dame"])
+
+
 def _strip(name: str) -> str:
     name = re.sub(r"(?:’s|'s|’|')$", "", name.strip())
     words = name.split()
     while words and words[0].lower() in {"the", "a", "an"}:
         words.pop(0)
     while len(words) > 1 and (words[0].lower() in _TITLES or words[0].lower() in _PREFIXES):
+        if len(words) == 2 and words[0].lower() in _NAMING_TITLES:
+            break
         words.pop(0)
     return " ".join(words).strip(" ,.;:")
 
 
 def mentions_in(
-    ents: list[dict[str, Any]], previous: list[Mention], sentence: int = 0
+    ents: list[dict[str, Any]],
+    previous: list[Mention],
+    sentence: int = 0,
+    text: str = "",
+    offset: int = 0,
 ) -> list[Mention]:
     """The names an entity pass found in a sentence, as antecedents. spaCy's small model
     sometimes labels a possessive surname ("Trump's") an organisation: a name that is the
-    surname of a person already read stays a person."""
+    surname of a person already read stays a person. With the sentence's `text` (which starts
+    at `offset`), a person's name the entity pass cut short is read whole ("Sadiq Khan" where
+    it saw "Khan", "Ursula von der Leyen" where it saw "Ursula von der"), and two people
+    joined by "and" are marked JOINT: "he" after "Whitty and Javid" is either."""
     found: list[Mention] = []
     known = previous + found
+    ends: list[int] = []
     for ent in ents:
         kind = entity_type(str(ent["label"]))
         if not kind:
             continue
-        name = _strip(str(ent["text"]))
+        start, end = int(ent["start"]) - offset, int(ent["end"]) - offset
+        raw = str(ent["text"])
+        if text and kind == PERSON and text[start:end] == raw:
+            start, end = _name_in_text(text, start, end)
+            raw = text[start:end]
+        name = _strip(raw)
         if not name or not name[0].isupper():
             continue
         if kind == ORGANISATION and (_surname_of_person(name, known) or looks_personal(name)):
             kind = PERSON
         if kind == PERSON:
             name = full_name(name, known)
-        found.append(Mention(name, kind, sentence, str(ent["label"])))
+        label = str(ent["label"])
+        if (
+            text
+            and kind == PERSON
+            and found
+            and found[-1].type == PERSON
+            and ends
+            and re.fullmatch(r"\s+and\s+", text[ends[-1] : start])
+        ):
+            found[-1] = Mention(found[-1].name, PERSON, sentence, JOINT)
+            label = JOINT
+        opens = bool(text) and not text[:start].strip(' "“‘')
+        found.append(Mention(name, kind, sentence, label, opens))
+        ends.append(end)
         known = previous + found
     return found
+
+
+JOINT = "JOINT"  # the label of a person named jointly with another ("X and Y said")
+UNNAMED = "UNNAMED"  # the label of a person only described ("The president met X.")
+# Capitalised words that open sentences without being anyone's first name.
+_NOT_FIRST_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "when",
+        "while",
+        "if",
+        "as",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "then",
+        "now",
+        "still",
+        "however",
+        "meanwhile",
+        "yesterday",
+        "today",
+        "tonight",
+        "earlier",
+        "later",
+        "last",
+        "next",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "there",
+        "here",
+        "how",
+        "what",
+        "why",
+        "who",
+        "where",
+        "which",
+        "both",
+        "former",
+        "new",
+        "old",
+        "only",
+        "even",
+        "also",
+        "since",
+        "during",
+        "under",
+        "over",
+        "from",
+        "by",
+        "with",
+        "without",
+        "for",
+        "to",
+        "of",
+        "president",
+        "prime",
+        "minister",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "lord",
+        "lady",
+    ]
+)
+
+
+def _name_in_text(text: str, start: int, end: int) -> tuple[int, int]:
+    """A person's name as written, where the entity pass cut it: a one-word name takes the
+    capitalised first name before it (not a title, not a word that opens sentences), and a
+    name ending on a particle ("Ursula von der") the capitalised word after it."""
+    if len(text[start:end].split()) == 1:
+        before = re.search(r"([A-Z][a-z][\w'’-]*) $", text[:start])
+        word = before.group(1).lower() if before else ""
+        if before and (
+            word in _NAMING_TITLES or word not in _NOT_FIRST_NAMES | _TITLES | _PREFIXES
+        ):
+            start = before.start(1)
+    last = text[start:end].split()[-1]
+    if last in _NAME_PARTICLES:
+        after = re.match(r" ([A-Z][\w'’-]+)", text[end:])
+        if after:
+            end += after.end(1)
+    return start, end
 
 
 def _surname_of_person(name: str, known: list[Mention]) -> str:
     if " " in name:
         return ""
     for earlier in reversed(known):
-        if earlier.type == PERSON and earlier.name.split()[-1] == name:
+        if earlier.type == PERSON and earlier.name and earlier.name.split()[-1] == name:
             return earlier.name
     return ""
 
@@ -889,12 +1061,206 @@ def leading_pronoun(sentence: str, previous: list[Mention], index: int) -> Menti
     if not _LEADING_PRONOUN.match(sentence):
         return None
     pronoun = _LEADING_PRONOUN.match(sentence).group(1).lower()  # type: ignore[union-attr]
-    earlier = [m for m in previous if m.type == PERSON and compatible(m.name, pronoun)]
+    name = person_antecedent(previous, pronoun)
+    return Mention(name, PERSON, index) if name else None
+
+
+# Two- and three-word places the small model may read as the names they look like.
+_PLACES = frozenset(
+    """hong kong|sri lanka|costa rica|saudi arabia|el salvador|puerto rico|buenos aires|tel aviv|
+    abu dhabi|new york|new delhi|los angeles|san francisco|south korea|north korea|united states|
+    united kingdom|new zealand|south africa|west bank|gaza strip|sierra leone|burkina faso|
+    cape town|rio de janeiro|sao paulo|kuala lumpur|ivory coast|czech republic|northern ireland|
+    great britain|latin america|north america|south america|middle east|las vegas|washington dc|
+    st petersburg|south sudan|east timor|san diego|hong kong island|new jersey|new mexico|
+    north carolina|south carolina|north dakota|south dakota|west virginia|rhode island""".replace(
+        "\n", ""
+    ).split("|")
+)
+_PLACE_WORDS = frozenset(
+    [
+        "city",
+        "county",
+        "council",
+        "party",
+        "bank",
+        "republic",
+        "kingdom",
+        "states",
+        "union",
+        "ministry",
+        "department",
+        "island",
+        "islands",
+        "north",
+        "south",
+        "east",
+        "west",
+        "new",
+        "san",
+        "los",
+        "las",
+        "saint",
+        "st",
+        "united",
+        "national",
+        "royal",
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "group",
+        "corporation",
+        "company",
+        "inc",
+        "ltd",
+        "plc",
+        "fc",
+        "club",
+        "house",
+        "street",
+        "road",
+        "river",
+        "lake",
+        "mount",
+        "valley",
+        "province",
+        "region",
+        "state",
+        "district",
+    ]
+)
+
+
+def person_antecedent(previous: list[Mention], pronoun: str) -> str:
+    """The person "he" or "she" stands for: the first compatible person of the nearest
+    sentence that names one. Nobody when that person is only described ("The president met
+    X. He said...": the president) or named jointly with another ("X and Y met. He said...").
+    With no person in reach, a sentence's opening two- or three-word name that the entity
+    pass took for a place ("Kemi Badenoch was elected...") and that is none."""
+    earlier = [
+        m for m in previous if m.type == PERSON and compatible(full_name(m.name, previous), pronoun)
+    ]
     if not earlier:
+        for m in reversed(previous[-6:]):
+            words = m.name.split()
+            if (
+                m.opens
+                and m.label == "GPE"
+                and 2 <= len(words) <= 3
+                and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
+                and not _PLACE_WORDS & {w.lower() for w in words}
+                and m.name.lower() not in _PLACES
+            ):
+                return m.name
+        return ""
+    nearest = [m for m in earlier if m.sentence == earlier[-1].sentence]
+    chosen = nearest[0]
+    if chosen.label == UNNAMED or not chosen.name:
+        return ""
+    if chosen.label == JOINT and len({m.name for m in nearest if m.label == JOINT}) > 1:
+        return ""
+    return full_name(chosen.name, previous)
+
+
+DESCRIBED = "DESCRIBED"  # the label of a person a sentence opens by describing ("The mayor")
+# What news calls a person it has named ("The singer", "The MP", "Ukraine's first lady").
+DESCRIPTION_NOUNS = PERSON_NOUNS | frozenset(
+    [
+        "mp",
+        "mep",
+        "msp",
+        "chancellor",
+        "premier",
+        "singer",
+        "actor",
+        "actress",
+        "star",
+        "player",
+        "striker",
+        "manager",
+        "coach",
+        "boss",
+        "founder",
+        "billionaire",
+        "tycoon",
+        "entrepreneur",
+        "candidate",
+        "nominee",
+        "activist",
+        "campaigner",
+        "lady",
+        "presenter",
+        "host",
+        "writer",
+        "novelist",
+        "journalist",
+        "economist",
+        "scientist",
+        "researcher",
+        "professor",
+        "politician",
+        "lawmaker",
+        "legislator",
+        "congressman",
+        "congresswoman",
+        "monarch",
+        "king",
+        "queen",
+        "pope",
+        "prince",
+        "princess",
+        "rapper",
+        "footballer",
+        "captain",
+        "general",
+        "veteran",
+        "executive",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "democrat",
+        "republican",
+        "conservative",
+        "incumbent",
+    ]
+)
+_DESCRIPTION = re.compile(
+    r"^\W*(?:The|[A-Z][\w-]*['’]s)\s+((?:[A-Za-z’'-]+\s+){0,3}?)("
+    + "|".join(sorted(DESCRIPTION_NOUNS))
+    + r")\b(?!['’])",
+    re.IGNORECASE,
+)
+
+
+def leading_description(
+    sentence: str, previous: list[Mention], index: int, before: str
+) -> Mention | None:
+    """A sentence that opens on "The mayor", "The former prime minister": the one person
+    named in the sentence just before (or the one before that) when `before`, the text of
+    the sentences between, does not mention that noun for someone else ("X met the president.
+    The president said..."); else a person only described (UNNAMED), who a later "he" may
+    mean as well as anyone named."""
+    match = _DESCRIPTION.match(sentence)
+    if not match:
         return None
-    nearest = earlier[-1].sentence
-    chosen = next(m for m in earlier if m.sentence == nearest)
-    return Mention(chosen.name, PERSON, index)
+    people = [m for m in previous if m.type == PERSON and m.name and index - m.sentence <= 2]
+    names = {m.name for m in people if m.sentence == people[-1].sentence} if people else set()
+    if len(names) == 1 and not re.search(rf"\b{match.group(2)}\b", before, re.IGNORECASE):
+        return Mention(names.pop(), PERSON, index, DESCRIBED)
+    return Mention("", PERSON, index, UNNAMED)
+
+
+def _description_speaks(doc: Any) -> bool:
+    """The sentence's opening description is the subject of its verb of saying."""
+    for token in doc[:8]:
+        if (
+            token.dep_ == "nsubj"
+            and token.text.lower() in DESCRIPTION_NOUNS | {"minister", "secretary", "leader"}
+            and lemma_of(token.head) in SAY_LEMMAS
+        ):
+            return True
+    return False
 
 
 def claimant(
@@ -924,7 +1290,8 @@ def _speaker_tokens(doc: Any) -> list[Any]:
     candidates: list[tuple[int, int, Any]] = []
     for token in doc:
         lemma = lemma_of(token)
-        if pos_of(token) in {"VERB", "AUX"} and lemma in SAY_LEMMAS:
+        calls = lemma == "call" and any(c.dep_ in {"oprd", "ccomp"} for c in token.children)
+        if pos_of(token) in {"VERB", "AUX"} and (lemma in SAY_LEMMAS or calls):
             if not _main_clause(token):
                 continue
             speaker = _subject_of(token)
@@ -1079,6 +1446,18 @@ def _resolve(
             name = _strip(" ".join(words))
             if " " in name:
                 return full_name(name, previous), PERSON
+        if (
+            len(phrase) == 1
+            and token.dep_ == "nsubj"
+            and token.text.isalpha()
+            and token.text.lower() not in _MALE_NAMES | _FEMALE_NAMES | _TITLES | DESCRIPTION_NOUNS
+            and not token.text.isupper()
+            and not any(c.dep_ == "det" for c in token.children)
+            and not any(m.type == PERSON and token.text in m.name.split() for m in previous)
+        ):
+            # "Uber told investors...": a single name the entity pass missed, never met
+            # before as a person's: news names a person in full first, so an organisation.
+            return token.text, ORGANISATION
         return "", ""
     if lemma in DOCUMENT_NOUNS:
         # "according to a report by Amnesty International": the organisation named speaks.
@@ -1094,16 +1473,23 @@ def _resolve(
                     return _strip(doc.text[org[0] : org[1]]), ORGANISATION
         return "", ""
     if lemma in ROLE_NOUNS:
-        # "a spokesman for the council": the organisation speaks.
+        # "a spokesman for the council": the organisation speaks; "a spokesman for Emmanuel
+        # Macron", the person.
         for child in token.children:
             if child.dep_ in {"prep"} and child.text.lower() in {"for", "of", "at", "from"}:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
+                        named = _entity_at(obj, spans)
+                        if named is not None and named[2] == PERSON:
+                            return _resolve(doc, obj, spans, previous)
                         return _organisation(doc, obj, spans, previous)
             if child.dep_ in {"compound", "poss"}:
                 org = _entity_at(child, spans)
                 if org is not None and org[2] == ORGANISATION:
                     return _strip(doc.text[org[0] : org[1]]), ORGANISATION
+        if lemma != "statement" and not any(c.dep_ in {"prep", "poss"} for c in token.children):
+            # "The BBC apologised. A spokeswoman said...": for the organisation just named.
+            return _nearest_organisation(previous)
         return "", ""
     if lemma in ORGANISATION_NOUNS or _generic_name(token) in ANAPHORIC_ORGANISATIONS:
         return _organisation(doc, token, spans, previous)
@@ -1144,6 +1530,8 @@ def _whole_name(
             break
         if word.lower() in _TITLES:
             person = True
+            if word.lower() in _NAMING_TITLES and new_start == entity[0]:
+                new_start = left.idx  # "Pope Francis", kept whole by _strip
             break
         particle = word in _NAME_PARTICLES
         if not particle and not (word[:1].isupper() and pos_of(left) == "PROPN"):
@@ -1155,7 +1543,7 @@ def _whole_name(
         new_start, i = left.idx, i - 1
         start = new_start
     if new_start == entity[0] or doc.text[new_start:end].split()[0] in _NAME_PARTICLES:
-        return entity
+        return entity if new_start == entity[0] or not person else (entity[0], end, PERSON)
     return new_start, end, PERSON if person else kind
 
 
@@ -1179,11 +1567,19 @@ def _organisation(
     if _generic_name(token) in ANAPHORIC_ORGANISATIONS:
         # "Microsoft released its results. The company said...": the organisation named in
         # the nearest sentence before that names one (an ORG, not a place), if only one is.
-        named = [m for m in previous[-8:] if m.type == ORGANISATION and m.label == "ORG"]
-        if named:
-            nearest = [m for m in named if m.sentence == named[-1].sentence]
-            if len({m.name for m in nearest}) == 1:
-                return nearest[0].name, ORGANISATION
+        found = _nearest_organisation(previous)
+        if found[0]:
+            return found
+    if token.tag_ == "NNS" and _generic_name(token) and lemma_of(token) != "police":
+        return "", ""  # "the supermarkets said": which of them is not known
+    if lemma not in ORGANISATION_NOUNS:
+        return "", ""  # "the oil giant" with no giant named before: nobody the text names
+    owner = next((c for c in token.children if c.dep_ == "poss" and pos_of(c) == "PRON"), None)
+    if owner is not None and owner.text.lower() in _PERSON_PRONOUNS | {"their", "its"}:
+        # "His government said": the government of the person "his" stands for.
+        name, _ = _pronoun(doc, owner, spans, previous)
+        rest = doc[owner.i + 1 : token.i + 1].text
+        return (f"{name}'s {rest}", ORGANISATION) if name else ("", "")
     # The noun with what names it on the left: "Ukraine's foreign ministry", "city council".
     start = token.i
     for t in reversed(list(token.lefts)):
@@ -1199,9 +1595,20 @@ def _organisation(
     return " ".join(words), ORGANISATION
 
 
+def _nearest_organisation(previous: list[Mention]) -> tuple[str, str]:
+    """The organisation (an ORG, not a place) named in the nearest sentence before that names
+    one, if that sentence names only one."""
+    named = [m for m in previous[-8:] if m.type == ORGANISATION and m.label == "ORG"]
+    if not named:
+        return "", ""
+    nearest = {m.name for m in named if m.sentence == named[-1].sentence}
+    return (nearest.pop(), ORGANISATION) if len(nearest) == 1 else ("", "")
+
+
 def _generic_name(token: Any) -> str:
-    """ "company" for "the company", "think tank" for "the think tank": the noun (with the
-    common nouns compounded with it) when "the" is all that goes with it, else ""."""
+    """ "company" for "the company", "think tank" for "the think tank", "giant" for "the oil
+    giant": what an organisation already named is called, when "the" and common words
+    describing it are all that go with it (no name, no owner, no number), else ""."""
     children = list(token.children)
     if not any(c.dep_ == "det" and c.text.lower() == "the" for c in children):
         return ""
@@ -1209,12 +1616,13 @@ def _generic_name(token: Any) -> str:
     for child in children:
         if child.dep_ == "det":
             continue
-        if child.dep_ == "compound" and pos_of(child) == "NOUN" and child.i < token.i:
+        if child.dep_ in {"compound", "amod"} and child.i < token.i and child.text.islower():
             words.append(child.text.lower())
             continue
         if child.dep_ in {"compound", "amod", "poss", "nmod", "prep", "appos", "nummod"}:
             return ""
-    return " ".join([*words, lemma_of(token)])
+    phrase = " ".join([*words, lemma_of(token)])
+    return phrase if phrase in ANAPHORIC_ORGANISATIONS else lemma_of(token)
 
 
 def _pronoun(
@@ -1257,10 +1665,11 @@ def _pronoun(
     fits = [m for m in here if m.type == want and compatible(full_name(m.name, previous), word)]
     if fits:
         chosen = fits[-1]
+    elif want == PERSON:
+        name = person_antecedent(previous, word)
+        return (name, PERSON) if name else ("", "")
     else:
-        earlier = [
-            m for m in previous if m.type == want and compatible(full_name(m.name, previous), word)
-        ]
+        earlier = [m for m in previous if m.type == want]
         if not earlier:
             return "", ""
         nearest = earlier[-1].sentence
@@ -1282,18 +1691,28 @@ class Reader:
         self.previous: list[Mention] = []
         self.quoted = -2  # the sentence whose quotation and speaker were read last
         self.last: tuple[str, str] = ("", "")
+        self.recent: list[str] = []  # the last two sentences read
 
     def read(
         self, index: int, sentence: str, offset: int, ents: list[dict[str, Any]], doc: Any | None
     ) -> tuple[str, str]:
         """(claimant, claimant type) of sentence number `index` (which starts at `offset`;
         `doc` is its parse, if it was parsed), remembering the names it gives."""
-        subject = leading_pronoun(sentence, self.previous, index)
+        subject = leading_pronoun(sentence, self.previous, index) or leading_description(
+            sentence, self.previous, index, " ".join(self.recent)
+        )
         if subject is not None:
             self.previous.append(subject)
         found = ("", "")
         if doc is not None and has_speech_cue(sentence):
             found = claimant(doc, offset, ents, self.previous)
+            if (
+                not found[0]
+                and subject is not None
+                and subject.label == DESCRIBED
+                and _description_speaks(doc)
+            ):
+                found = (subject.name, PERSON)  # "Sadiq Khan ... The mayor told LBC that..."
         elif _WHOLLY_QUOTED.match(sentence) and self.quoted == index - 1:
             # A quotation that goes on in the next sentence: "We have no choice," said X.
             # "Our grant has been cut by 40%." The speaker is still X.
@@ -1304,6 +1723,7 @@ class Reader:
         if found[0]:
             # The speaker is the subject: the first antecedent the sentence offers.
             self.previous.append(Mention(found[0], found[1], index))
-        self.previous.extend(mentions_in(ents, self.previous, index))
+        self.previous.extend(mentions_in(ents, self.previous, index, sentence, offset))
         self.previous = self.previous[-40:]
+        self.recent = [*self.recent[-1:], sentence]
         return found

@@ -110,3 +110,68 @@ def test_the_company_is_the_organisation_named_just_before_never_a_place() -> No
     assert _claimants(
         "Unilever bought Dollar Shave Club in 2016. The company said the deal would pay off."
     )[-1][0] in {"", "company"}
+
+
+def test_he_and_she_after_a_description_a_pair_or_a_misread_name() -> None:
+    # a description after a name is that person; so is the pronoun after it
+    assert _claimants(
+        "Gordon Brown gave a speech in Edinburgh. The former prime minister warned of cuts. "
+        "He said poverty would rise."
+    )[-1] == ("Gordon Brown", "person")
+    assert _claimants(
+        "Sadiq Khan defended the scheme. The mayor told LBC that air quality had improved."
+    )[-1] == ("Sadiq Khan", "person")
+    # a person only described is who "he" may mean: nobody is named
+    assert _claimants("The president met Emmanuel Macron in Paris. He said the alliance held.")[
+        -1
+    ] == ("", "")
+    # "X met the president. The president said": not X
+    assert _claimants("Boris Johnson met the president. The president said talks went well.")[
+        -1
+    ] == ("", "")
+    # two people named jointly: "he" is either
+    assert _claimants(
+        "Chris Whitty and Sajid Javid briefed reporters. He said the variant was spreading."
+    )[-1] == ("", "")
+    # the small model typed a person's name as a place; nobody else is in reach
+    assert _claimants(
+        "Kemi Badenoch was elected party leader in November. In her first speech, she said "
+        "the party had lost its way."
+    )[-1] == ("Kemi Badenoch", "person")
+    # but a real place is never a "she"
+    assert _claimants("Hong Kong reopened its borders. She said tourism would recover.")[-1] == (
+        "",
+        "",
+    )
+
+
+def test_whom_a_spokesperson_or_a_government_speaks_for() -> None:
+    assert _claimants("A spokesman for Emmanuel Macron said the president would not resign.") == [
+        ("Emmanuel Macron", "person")
+    ]
+    assert _claimants(
+        "The BBC apologised for the error. A spokeswoman said the programme would be re-edited."
+    )[-1] == ("BBC", "organisation")
+    assert _claimants(
+        "Viktor Orbán blocked the aid package. His government said Hungary would not pay."
+    )[-1] == ("Viktor Orbán's government", "organisation")
+    # several named before: "the supermarkets" are not one claimant
+    assert _claimants(
+        "Tesco and Sainsbury's raised wages. The supermarkets said pay would rise 5 percent."
+    )[-1] == ("", "")
+    # with no organisation named before, "the oil giant" names nobody
+    assert _claimants("Prices fell. The oil giant said it would buy back shares.")[-1] == ("", "")
+
+
+def test_single_names_titles_and_calling_something_something() -> None:
+    assert _claimants("Uber told investors that bookings had grown 18 percent.") == [
+        ("Uber", "organisation")
+    ]
+    assert _claimants("Pope Francis visited Lesbos. He said Europe had forgotten refugees.")[
+        -1
+    ] == ("Pope Francis", "person")
+    assert _claimants(
+        "Marine Le Pen was barred from office. She called the ruling a political execution."
+    )[-1] == ("Marine Le Pen", "person")
+    # calling someone is not calling something something
+    assert _claimants("Marine Le Pen called the police on Monday.") == [("", "")]
