@@ -355,8 +355,12 @@ _TITLES = frozenset(
         "prince",
         "princess",
         "pope",
+        "justice",
+        "cllr",
     ]
 )
+# Letters after a name ("James Ryder KC", "Jane Doe MP"): not part of it.
+_POST_NOMINALS = frozenset(["kc", "qc", "mp", "mep", "msp", "obe", "cbe", "mbe", "phd", "jr", "sr"])
 
 
 _PREFIXES = {"retired", "former", "late", "acting", "then", "ex", "deputy", "interim"}
@@ -881,6 +885,8 @@ def _strip(name: str) -> str:
         if len(words) == 2 and words[0].lower() in _NAMING_TITLES:
             break
         words.pop(0)
+    while len(words) > 2 and words[-1].lower().strip(".,") in _POST_NOMINALS:
+        words.pop()
     return " ".join(words).strip(" ,.;:")
 
 
@@ -1226,7 +1232,8 @@ DESCRIPTION_NOUNS = PERSON_NOUNS | frozenset(
     ]
 )
 _DESCRIPTION = re.compile(
-    r"^\W*(?:The|[A-Z][\w-]*['’]s)\s+((?:[A-Za-z’'-]+\s+){0,3}?)("
+    r"^\W*(?:(?:On|In|At|After|Later|Earlier|Afterwards|Speaking|Yesterday|Today|Meanwhile|"
+    r"Then|Last|This|Asked|Writing|Addressing)\b[^,]{0,30},\s+)?(?:The|[A-Z][\w-]*['’]s)\s+((?:[A-Za-z’'-]+\s+){0,3}?)("
     + "|".join(sorted(DESCRIPTION_NOUNS))
     + r")\b(?!['’])",
     re.IGNORECASE,
@@ -1425,6 +1432,8 @@ def _resolve(
             return _surname_of_person(name, previous), PERSON
         if kind == ORGANISATION and looks_personal(name):
             return full_name(name, previous), PERSON
+        if kind == PERSON and name.split()[-1].lower() in _ADDRESS_WORDS | _BODY_WORDS:
+            return name, ORGANISATION  # "Downing Street insisted": the office, not a person
         if kind == PERSON:
             return full_name(name, previous), PERSON
         return _strip(doc.text[_possessor_start(doc, token, (start, end, kind)) : end]), (
@@ -1437,15 +1446,17 @@ def _resolve(
     if pos_of(token) == "PROPN" and token.text[:1].isupper():
         # A name the entity pass missed: a person only if it is a surname already read, or
         # a run of two or three capitalised words.
-        phrase = [t for t in token.subtree if t.dep_ in {"compound", "flat"} or t.i == token.i]
+        phrase = _compound_chain(token)
         words = [t.text for t in phrase if t.text[:1].isupper()]
         surname = _surname_of_person(token.text, previous)
         if surname:
             return surname, PERSON
         if 2 <= len(words) <= 4 and len(words) == len(phrase):
             name = _strip(" ".join(words))
-            if " " in name:
-                return full_name(name, previous), PERSON
+            if name.split()[-1].lower() in _ADDRESS_WORDS | _BODY_WORDS:
+                return name, ORGANISATION  # "Downing Street", "Acme Holdings Council"
+            if " " in name or words[0].lower() in _TITLES:
+                return full_name(name, previous), PERSON  # "Mr Farage" is a person
         if (
             len(phrase) == 1
             and token.dep_ == "nsubj"
@@ -1471,6 +1482,15 @@ def _resolve(
                 org = _entity_at(child, spans)
                 if org is not None and org[2] == ORGANISATION:
                     return _strip(doc.text[org[0] : org[1]]), ORGANISATION
+        return "", ""
+    if token.tag_ == "NNS" and lemma_of(token) in _GROUP_NOUNS | {"official"}:
+        # "Scientists at the University of Oxford said": the organisation they speak from.
+        for child in token.children:
+            if child.dep_ == "prep" and child.text.lower() in {"at", "from", "of"}:
+                for obj in child.children:
+                    org = _entity_at(obj, spans) if obj.dep_ == "pobj" else None
+                    if org is not None and org[2] == ORGANISATION:
+                        return _strip(doc.text[org[0] : org[1]]), ORGANISATION
         return "", ""
     if lemma in ROLE_NOUNS:
         # "a spokesman for the council": the organisation speaks; "a spokesman for Emmanuel
@@ -1593,6 +1613,90 @@ def _organisation(
     if start == 0 and all(pos_of(t) == "NOUN" for t in token.doc[start : token.i + 1]):
         words[0] = words[0].lower()  # "Police said": the police, capitalised as the first word
     return " ".join(words), ORGANISATION
+
+
+# Last words of an address that speaks for an office ("Downing Street", "Elysee Palace").
+_ADDRESS_WORDS = frozenset(["street", "palace", "house", "hall", "square", "avenue", "office"])
+# Last words of an organisation's name ("Thames Valley Police", "Acme Holdings").
+_BODY_WORDS = frozenset(
+    [
+        "council",
+        "ministry",
+        "department",
+        "bank",
+        "party",
+        "agency",
+        "commission",
+        "committee",
+        "court",
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "group",
+        "company",
+        "corporation",
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "union",
+        "institute",
+        "foundation",
+        "trust",
+        "board",
+        "authority",
+        "service",
+        "police",
+        "army",
+        "association",
+        "federation",
+        "society",
+        "club",
+        "fc",
+        "holdings",
+        "partners",
+        "airlines",
+        "airways",
+        "motors",
+        "media",
+        "news",
+        "times",
+    ]
+)
+
+
+def _compound_chain(token: Any) -> list[Any]:
+    """The token and the words compounded with it, in order, as long as they run unbroken
+    up to it ("Mr Farage" in "Mr Farage, the Reform UK leader": not the leader's words)."""
+    chain = [token]
+    while chain[0].i > 0:
+        before = token.doc[chain[0].i - 1]
+        if before.dep_ not in {"compound", "flat"} or before.head.i not in {t.i for t in chain}:
+            break
+        chain.insert(0, before)
+    return chain
+
+
+# People who speak as a group from where they work ("officials at the Treasury").
+_GROUP_NOUNS = frozenset(
+    [
+        "scientists",
+        "researchers",
+        "officials",
+        "experts",
+        "economists",
+        "analysts",
+        "doctors",
+        "engineers",
+        "staff",
+        "lawyers",
+        "executives",
+        "sources",
+        "scientist",
+        "researcher",
+    ]
+)
 
 
 def _nearest_organisation(previous: list[Mention]) -> tuple[str, str]:

@@ -175,3 +175,30 @@ def test_single_names_titles_and_calling_something_something() -> None:
     )[-1] == ("Marine Le Pen", "person")
     # calling someone is not calling something something
     assert _claimants("Marine Le Pen called the police on Monday.") == [("", "")]
+
+
+def test_names_with_titles_letters_addresses_and_colleagues() -> None:
+    assert _claimants("Mr Farage, the Reform UK leader, told supporters the party had grown.") == [
+        ("Farage", "person")  # the apposition's words are not part of his name
+    ]
+    assert _claimants("The defence barrister, James Ryder KC, told the jury he was innocent.") == [
+        ("James Ryder", "person")
+    ]
+    assert _claimants("The judge, Mrs Justice Collins, said the evidence was overwhelming.") == [
+        ("Collins", "person")
+    ]
+    assert _claimants("Downing Street insisted the policy had not changed.") == [
+        ("Downing Street", "organisation")
+    ]
+    assert _claimants("Scientists at the University of Oxford said the vaccine worked.") == [
+        ("University of Oxford", "organisation")
+    ]
+    assert _claimants(
+        "Jeff Bezos founded Amazon in 1994. On Monday, the billionaire said he would give away "
+        "his fortune."
+    )[-1] == ("Jeff Bezos", "person")
+    # a name before its apposition is not an opening phrase of time
+    assert _claimants(
+        "Mary Barra, the chief executive of General Motors, spoke at the plant. She said 4,000 "
+        "jobs would be added."
+    )[-1] == ("Mary Barra", "person")
