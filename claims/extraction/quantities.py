@@ -215,6 +215,25 @@ _CURRENCY_WORDS = {
     "pesos": "MXN",
     "rand": "ZAR",
     "won": "KRW",
+    "swiss francs": "CHF",
+    "swiss franc": "CHF",
+    "japanese yen": "JPY",
+    "indian rupees": "INR",
+    "chinese yuan": "CNY",
+    "russian roubles": "RUB",
+    "russian rubles": "RUB",
+    "south african rand": "ZAR",
+    "mexican pesos": "MXN",
+    "brazilian reais": "BRL",
+    "reais": "BRL",
+    "turkish lira": "TRY",
+    "zlotys": "PLN",
+    "zloty": "PLN",
+    "kronor": "SEK",
+    "shekels": "ILS",
+    "naira": "NGN",
+    "dirhams": "AED",
+    "riyals": "SAR",
 }
 _DOLLAR_COUNTRIES = {
     "us": "USD",
@@ -276,6 +295,33 @@ _NOT_PEOPLE = re.compile(
 _COUNT_NUMBER = re.compile(
     rf"{_NUMBER}(?P<scale>\s(?:thousand|million|billion|trillion|lakh|crore)\b)?"
 )
+# "half a million", "a quarter of a million": a share of a scale, read as the value it is.
+_FRACTION_OF_SCALE = re.compile(
+    r"\b(?:(?:a|one)\s+)?(?P<part>half|quarter|third)\s+(?:of\s+)?an?\s+"
+    r"(?P<scale>million|billion|trillion)\b",
+    re.IGNORECASE,
+)
+_PARTS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+# A share is not a count: "two thirds of voters" counts no thirds.
+_SHARE_UNITS = frozenset(
+    [
+        "half",
+        "halves",
+        "third",
+        "thirds",
+        "quarter",
+        "quarters",
+        "fifth",
+        "fifths",
+        "sixth",
+        "sixths",
+        "tenth",
+        "tenths",
+        "percent",
+    ]
+)
+# Adjectives that belong to a unit of measure ("40 billion cubic metres").
+_MEASURE_ADJECTIVES = ("cubic", "square")
 # A clock time ("3pm", "7 a.m."): no count.
 _CLOCK = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|GMT\b|BST\b|CET\b|EST\b|EDT\b|o['’]clock)", re.I)
 # "12 of the 50 states": the number counts what the noun phrase after "of the ..." names.
@@ -593,6 +639,27 @@ def _bound_before(sentence: str, start: int) -> tuple[str | None, int]:
     return _BOUNDS_BEFORE[match["bound"].lower()], start - (len(match.group(0)))
 
 
+_PERIOD_WORDS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "century")
+
+
+def _over_a_period(text: str, start: int, unit: str) -> bool:
+    """ "over ten years" after what happened is the time it took, not a bound, unless the
+    time is what is measured ("for over ten years", "lasted over", a sentence that opens on
+    it: "Over 20 years ago...")."""
+    if not unit.rstrip("s").endswith(_PERIOD_WORDS):
+        return False
+    before = text[max(0, start - 40) : start]
+    if not re.search(r"\bover\s+$", before, re.IGNORECASE):
+        return False
+    if not text[:start].strip().lower().removesuffix("over").strip():
+        return False  # "Over 10 years, ..." opens the sentence: ambiguous, keep the bound
+    return not re.search(
+        r"\b(?:for|lasted|lasts|lasting|took|takes|spent|spends|of|aged|than|served)\s+over\s+$",
+        before,
+        re.IGNORECASE,
+    )
+
+
 def _bound_after(sentence: str, end: int) -> str | None:
     match = _BOUND_AFTER.search(sentence[end : end + 12])
     if match is None:
@@ -770,17 +837,31 @@ def find_quantities(
             add(match.start(), match.end(), _value(match["num"]), "years old")
         else:
             add(match.start(), match.end(), _value(match["num"]), unit)
-    counts = [(m.start(), m.end(), m["num"], m["scale"]) for m in _COUNT_NUMBER.finditer(text)] + [
-        (m.start(), m.end(), m.group(0), None) for m in _COUNT_WORDS.finditer(text)
+    fractions = [
+        (m.start(), m.end(), m.group(0), None)
+        for m in _FRACTION_OF_SCALE.finditer(text)
+        if m.group(0) != m.group(0).upper() or len(m.group(0)) > 3
     ]
-    for start, end, number, scale in sorted(counts):
+    counts = (
+        fractions
+        + [(m.start(), m.end(), m["num"], m["scale"]) for m in _COUNT_NUMBER.finditer(text)]
+        + [(m.start(), m.end(), m.group(0), None) for m in _COUNT_WORDS.finditer(text)]
+    )
+    for start, end, number, scale in sorted(counts, key=lambda c: (c[0], -c[1])):
+        if any(f[0] < start < f[1] for f in fractions):
+            continue  # "a million" inside "a quarter of a million"
         if not free(start, end) or text[end : end + 1] in {"-", ":", "/", "%"}:
             continue
         if number.strip().lower() in {"one", "zero", "dozen"}:
             continue  # "one of the", "one day": too often no count at all
         if re.fullmatch(r"1[89]\d\d|20\d\d", number) and _bound_before(text, start)[0] is None:
             continue  # a year, not a count ("2018 Helsinki summit")
-        value = _value(number)
+        fraction = _FRACTION_OF_SCALE.fullmatch(number)
+        value = (
+            _PARTS[fraction["part"].lower()] * _SCALE_WORDS[fraction["scale"].lower()]
+            if fraction
+            else _value(number)
+        )
         if value is None:
             continue
         if scale:
@@ -812,7 +893,14 @@ def find_quantities(
             continue  # "320 km/h", "5 mg/l": a rate, not a count of kilometres
         if not unit or not free(start, unit_end) or _in_range(text, start, end):
             continue
+        if unit.split()[-1] in _SHARE_UNITS:
+            continue  # "two thirds of voters"
+        lead = re.match(rf"\s*({'|'.join(_MEASURE_ADJECTIVES)})\s", sentence[end:unit_end])
+        if lead and not unit.startswith(lead.group(1).lower()):
+            unit = f"{lead.group(1).lower()} {unit}"  # "cubic metres"
         bound = _bound_before(text, start)[0] or _bound_after(text, unit_end)
+        if bound == "more than" and _over_a_period(text, start, unit):
+            bound = None  # "studied 12,000 patients over 8 years": during, not more than
         found.append(
             (start, unit_end, Quantity(sentence[start:unit_end], _clean(value), unit, bound))
         )

@@ -155,3 +155,30 @@ def test_clock_times_rates_and_the_part_of_a_whole() -> None:
     ]
     # "Mrs 5" is no rupee
     assert not [q for q in find_quantities("Mrs 5 votes.") if q.unit == "INR"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A quarter of a million people signed the petition.", (250_000, "people", None)),
+        ("Half a million homes lost power.", (500_000, "homes", None)),
+        ("He was fined 2,500 Swiss francs.", (2500, "CHF", None)),
+        ("The dam holds 40 billion cubic metres of water.", (40e9, "cubic metres", None)),
+        ("The strike lasted over 3 hours.", (3, "hours", "more than")),
+        ("She has lived there for over 10 years.", (10, "years", "more than")),
+    ],
+)
+def test_shares_of_a_scale_measures_and_bounds_of_time(
+    sentence: str, expected: tuple[object, str, object]
+) -> None:
+    assert _one(sentence) == expected
+
+
+def test_a_share_is_no_count_and_over_a_period_is_no_bound() -> None:
+    assert not find_quantities("About two thirds of voters disapprove.")
+    # "over 8 years" after what was done is the time it took
+    eight = [q for q in find_quantities("Researchers studied 12,000 patients over 8 years.")]
+    assert [(q.value, q.unit, q.bound) for q in eight] == [
+        (12000, "patients", None),
+        (8, "years", None),
+    ]
