@@ -202,6 +202,9 @@ BUSINESS_NOUNS = frozenset(
         "lender",
         "manufacturer",
         "carmaker",
+        "drugmaker",
+        "automaker",
+        "chipmaker",
         "broadcaster",
         "publisher",
         "supermarket",
@@ -1143,7 +1146,8 @@ def person_antecedent(previous: list[Mention], pronoun: str) -> str:
     sentence that names one. Nobody when that person is only described ("The president met
     X. He said...": the president) or named jointly with another ("X and Y met. He said...").
     With no person in reach, a sentence's opening two- or three-word name that the entity
-    pass took for a place ("Kemi Badenoch was elected...") and that is none."""
+    pass took for a place or a body ("Kemi Badenoch was elected...") and that has none of
+    their words."""
     earlier = [
         m for m in previous if m.type == PERSON and compatible(full_name(m.name, previous), pronoun)
     ]
@@ -1152,10 +1156,10 @@ def person_antecedent(previous: list[Mention], pronoun: str) -> str:
             words = m.name.split()
             if (
                 m.opens
-                and m.label == "GPE"
+                and m.label in {"GPE", "ORG"}
                 and 2 <= len(words) <= 3
                 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
-                and not _PLACE_WORDS & {w.lower() for w in words}
+                and not (_PLACE_WORDS | _BODY_WORDS | _ADDRESS_WORDS) & {w.lower() for w in words}
                 and m.name.lower() not in _PLACES
             ):
                 return m.name
@@ -1229,6 +1233,13 @@ DESCRIPTION_NOUNS = PERSON_NOUNS | frozenset(
         "republican",
         "conservative",
         "incumbent",
+        "archbishop",
+        "bishop",
+        "cardinal",
+        "rabbi",
+        "imam",
+        "vicar",
+        "priest",
     ]
 )
 _DESCRIPTION = re.compile(

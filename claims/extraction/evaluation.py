@@ -184,10 +184,11 @@ def claimants(
 def quantities(
     rows: list[dict[str, Any]], read: Callable[[str], tuple[Quantity, ...]]
 ) -> dict[str, Any]:
-    """Each labelled quantity is fully right (value, unit and bound), given a wrong value
-    (a quantity of the same unit, or over the same words, with another value or bound), or
-    missing; a quantity found where none is labelled counts as a wrong value too."""
-    labelled = right = wrong = 0
+    """Each labelled quantity is fully right (value, unit and bound), given with another
+    unit only (the right value and bound: "homes" for "affordable homes"), given a wrong value
+    (a quantity of the same unit with another value or bound), or missing; a quantity found
+    where none is labelled counts as a wrong value too."""
+    labelled = right = wrong = wrong_unit = 0
     misses: list[dict[str, Any]] = []
     for row in rows:
         found = list(read(row["text"]))
@@ -208,8 +209,20 @@ def quantities(
                 right += 1
                 unmatched.remove(hit)
                 continue
+            same = next(
+                (
+                    q
+                    for q in unmatched
+                    if q.value == want["value"] and (q.bound or None) == want["bound"]
+                ),
+                None,
+            )
             near = next((q for q in unmatched if q.unit == want["unit"]), None)
-            if near is not None:
+            if same is not None:
+                wrong_unit += 1
+                unmatched.remove(same)
+                problem = f"unit {same.unit!r}, expected {want['unit']!r} ({same.text!r})"
+            elif near is not None:
                 wrong += 1
                 unmatched.remove(near)
                 problem = f"wrong: {near.as_dict()}, expected {want}"
@@ -224,6 +237,7 @@ def quantities(
         "quantities": labelled,
         "fully_right": round(right / labelled, 4) if labelled else None,
         "wrong_value": round(wrong / labelled, 4) if labelled else None,
+        "other_unit": round(wrong_unit / labelled, 4) if labelled else None,
         "misses": misses,
     }
 

@@ -202,3 +202,17 @@ def test_names_with_titles_letters_addresses_and_colleagues() -> None:
         "Mary Barra, the chief executive of General Motors, spoke at the plant. She said 4,000 "
         "jobs would be added."
     )[-1] == ("Mary Barra", "person")
+
+
+def test_a_person_typed_as_an_organisation_is_found_by_he_and_descriptions_of_clergy() -> None:
+    assert _claimants(
+        "Hakeem Jeffries met the president on Wednesday. He told reporters the talks went well."
+    )[-1] == ("Hakeem Jeffries", "person")
+    # a body's name is never "he"
+    assert _claimants("Thames Water Holdings cut its dividend. He said bills would rise.")[-1] == (
+        "",
+        "",
+    )
+    assert _claimants("Justin Welby apologised on Tuesday. The archbishop said he had failed.")[
+        -1
+    ] == ("Justin Welby", "person")

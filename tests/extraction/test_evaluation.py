@@ -146,3 +146,24 @@ def test_evaluate_extractor_reports_the_labelled_sections() -> None:
     for section in ("claimant_accuracy", "quantity_accuracy", "sentence_boundaries"):
         assert section in report
     assert "precision" in report["kind_precision"]
+
+
+def test_quantity_accuracy_tells_a_wrong_value_from_another_unit() -> None:
+    from claims.extraction.types import Quantity
+
+    def read(text: str) -> tuple[Quantity, ...]:
+        return {
+            "a": (Quantity("3,000 affordable homes", 3000, "homes"),),
+            "b": (Quantity("$2.174T", 2, "USD"),),
+            "c": (Quantity("40 people", 40, "people"),),
+        }[text]
+
+    rows = [
+        {"text": "a", "quantities": [{"value": 3000, "unit": "affordable homes", "bound": None}]},
+        {"text": "b", "quantities": [{"value": 2.174e12, "unit": "USD", "bound": None}]},
+        {"text": "c", "quantities": [{"value": 40, "unit": "people", "bound": None}]},
+    ]
+    report = evaluation.quantities(rows, read)
+    assert report["fully_right"] == round(1 / 3, 4)
+    assert report["wrong_value"] == round(1 / 3, 4)  # $2.174T read as 2
+    assert report["other_unit"] == round(1 / 3, 4)  # the right value, a shorter unit
