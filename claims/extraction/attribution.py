@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from claims.extraction.segment import OPENERS
+
 PERSON, ORGANISATION = "person", "organisation"
 
 SAY_LEMMAS = frozenset(
@@ -237,37 +239,25 @@ BUSINESS_NOUNS = frozenset(
 # What an organisation is called once it has been named: "the union", "the think tank" stand
 # for the organisation (an ORG, not a place) named in the nearest sentence before that names
 # one. Nouns a state is called by ("the government", "the army") are not among them.
-ANAPHORIC_ORGANISATIONS = BUSINESS_NOUNS | frozenset(
-    [
-        "union",
-        "trade union",
-        "council",
-        "ministry",
-        "department",
-        "agency",
-        "commission",
-        "committee",
-        "party",
-        "board",
-        "authority",
-        "institute",
-        "university",
-        "hospital",
-        "school",
-        "foundation",
-        "charity",
-        "organisation",
-        "organization",
-        "regulator",
-        "watchdog",
-        "office",
-        "think tank",
-        "trade body",
-        "pressure group",
-        "lobby group",
-        "campaign group",
-        "industry body",
-    ]
+ANAPHORIC_ORGANISATIONS = (
+    BUSINESS_NOUNS
+    | (
+        ORGANISATION_NOUNS
+        - {"government", "administration", "parliament", "senate", "congress", "cabinet"}
+        - {"army", "military", "kremlin", "pentagon", "embassy", "police", "court", "campaign"}
+    )
+    | frozenset(
+        [
+            "organization",
+            "trade union",
+            "think tank",
+            "trade body",
+            "pressure group",
+            "lobby group",
+            "campaign group",
+            "industry body",
+        ]
+    )
 )
 # Words that join a person's name in lower case ("Ursula von der Leyen", "Charles de Gaulle").
 _NAME_PARTICLES = frozenset(
@@ -946,29 +936,8 @@ def mentions_in(
 JOINT = "JOINT"  # the label of a person named jointly with another ("X and Y said")
 UNNAMED = "UNNAMED"  # the label of a person only described ("The president met X.")
 # Capitalised words that open sentences without being anyone's first name.
-_NOT_FIRST_NAMES = frozenset(
+_NOT_FIRST_NAMES = OPENERS | frozenset(
     [
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "when",
-        "while",
-        "if",
-        "as",
-        "but",
-        "and",
-        "so",
-        "yet",
-        "then",
-        "now",
-        "still",
-        "however",
-        "meanwhile",
         "yesterday",
         "today",
         "tonight",
@@ -976,30 +945,7 @@ _NOT_FIRST_NAMES = frozenset(
         "later",
         "last",
         "next",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "my",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "you",
-        "there",
         "here",
-        "how",
-        "what",
-        "why",
-        "who",
-        "where",
         "which",
         "both",
         "former",
@@ -1022,10 +968,6 @@ _NOT_FIRST_NAMES = frozenset(
         "president",
         "prime",
         "minister",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
         "sir",
         "lord",
         "lady",

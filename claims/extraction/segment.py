@@ -108,7 +108,8 @@ _POSTPOSITIVE = {
 }
 # Abbreviations that stand before a number only ("No. 10", "p. 55", "Art. 5").
 _BEFORE_NUMBER = {"no", "nos", "p", "pp", "vol", "art", "fig", "figs", "sec", "ch", "para", "op"}
-_OPENERS = {
+# Words that open sentences (attribution reads them too: none is anyone's first name).
+OPENERS = {
     "the",
     "a",
     "an",
@@ -301,7 +302,7 @@ def _is_abbreviation(text: str, dot: int, sentence_start: int = 0) -> bool:
     if word not in _POSTPOSITIVE and _DOTTED_INITIALISM.fullmatch(word):
         return next_word[:1].isdigit()
     if word in _POSTPOSITIVE:
-        opener = next_word.rstrip(".").lower() in _OPENERS
+        opener = next_word.rstrip(".").lower() in OPENERS
         if word in {"a.m", "p.m", "etc", "inc", "ltd", "co", "corp", "plc", "llc"}:
             # "...at 7 a.m. Voters queued": a capitalised word then one in lower case.
             after = re.match(r"\s+[A-Z][a-z]+\s+[a-z]", text[dot + 1 :])
