@@ -16,7 +16,7 @@ parsed, so the cost of the parser is paid where a speaker can be found.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from claims.extraction.segment import OPENERS
@@ -226,7 +226,6 @@ BUSINESS_NOUNS = frozenset(
         "force",
         "club",
         "newspaper",
-        "broadcaster",
         "channel",
         "bloc",
         "alliance",
@@ -350,6 +349,50 @@ _TITLES = frozenset(
         "pope",
         "justice",
         "cllr",
+    ]
+)
+# Parties and nationalities written before a name.
+_AFFILIATIONS = frozenset(
+    [
+        "tory",
+        "labour",
+        "democrat",
+        "democratic",
+        "republican",
+        "conservative",
+        "liberal",
+        "green",
+        "snp",
+        "gop",
+        "independent",
+        "socialist",
+        "american",
+        "british",
+        "french",
+        "german",
+        "russian",
+        "chinese",
+        "israeli",
+        "palestinian",
+        "ukrainian",
+        "iranian",
+        "indian",
+        "italian",
+        "spanish",
+        "canadian",
+        "australian",
+        "japanese",
+        "turkish",
+        "polish",
+        "irish",
+        "scottish",
+        "welsh",
+        "english",
+        "dutch",
+        "swedish",
+        "brazilian",
+        "mexican",
+        "egyptian",
     ]
 )
 # Letters after a name ("James Ryder KC", "Jane Doe MP"): not part of it.
@@ -880,6 +923,16 @@ def _strip(name: str) -> str:
         words.pop(0)
     while len(words) > 2 and words[-1].lower().strip(".,") in _POST_NOMINALS:
         words.pop()
+    if (
+        len(words) == 2
+        and words[0].lower() in _AFFILIATIONS
+        and words[1][:1].isupper()
+        and not (_BODY_WORDS | _PLACE_WORDS | _AFFILIATIONS) & {words[1].lower()}
+        and not words[1].lower().endswith(("ians", "ans", "ists", "ats", "ives"))
+    ):
+        words.pop(
+            0
+        )  # "Tory Jenrick", "Democrat Pelosi": not "Conservative Party", "Liberal Democrats"
     return " ".join(words).strip(" ,.;:")
 
 
@@ -905,8 +958,13 @@ def mentions_in(
             continue
         start, end = int(ent["start"]) - offset, int(ent["end"]) - offset
         raw = str(ent["text"])
+        if not raw.strip():
+            continue
         if text and kind == PERSON and text[start:end] == raw:
-            start, end = _name_in_text(text, start, end)
+            others = [
+                (int(e["start"]) - offset, int(e["end"]) - offset) for e in ents if e is not ent
+            ]
+            start, end = _name_in_text(text, start, end, others)
             raw = text[start:end]
         name = _strip(raw)
         if not name or not name[0].isupper():
@@ -924,9 +982,14 @@ def mentions_in(
             and ends
             and re.fullmatch(r"\s+and\s+", text[ends[-1] : start])
         ):
-            found[-1] = Mention(found[-1].name, PERSON, sentence, JOINT)
+            found[-1] = replace(found[-1], label=JOINT)
             label = JOINT
-        opens = bool(text) and not text[:start].strip(' "“‘')
+        # the sentence's subject, most often: it opens the sentence, or is a passive's agent
+        opens = bool(text) and (
+            not re.sub(r"^\W*(?:the\s+)?", "", text[:start], flags=re.IGNORECASE)
+            or re.search(r"\bby\s+(?:the\s+)?$", text[:start])
+        )
+        opens = bool(opens)
         found.append(Mention(name, kind, sentence, label, opens))
         ends.append(end)
         known = previous + found
@@ -948,7 +1011,6 @@ _NOT_FIRST_NAMES = OPENERS | frozenset(
         "here",
         "which",
         "both",
-        "former",
         "new",
         "old",
         "only",
@@ -965,25 +1027,29 @@ _NOT_FIRST_NAMES = OPENERS | frozenset(
         "for",
         "to",
         "of",
-        "president",
-        "prime",
-        "minister",
-        "sir",
-        "lord",
-        "lady",
     ]
 )
 
 
-def _name_in_text(text: str, start: int, end: int) -> tuple[int, int]:
+def _name_in_text(
+    text: str,
+    start: int,
+    end: int,
+    others: list[tuple[int, int]] = [],  # noqa: B006 - read only
+) -> tuple[int, int]:
     """A person's name as written, where the entity pass cut it: a one-word name takes the
-    capitalised first name before it (not a title, not a word that opens sentences), and a
-    name ending on a particle ("Ursula von der") the capitalised word after it."""
+    capitalised first name before it (not a title, not a word that opens sentences, not a
+    possessive or another entity: "Russia's Putin", "Democrat Pelosi"), and a name ending on
+    a particle ("Ursula von der") the capitalised word after it."""
+    if not text[start:end].strip():
+        return start, end
     if len(text[start:end].split()) == 1:
-        before = re.search(r"([A-Z][a-z][\w'’-]*) $", text[:start])
+        before = re.search(r"([A-Z][a-z][\w-]*) $", text[:start])
         word = before.group(1).lower() if before else ""
-        if before and (
-            word in _NAMING_TITLES or word not in _NOT_FIRST_NAMES | _TITLES | _PREFIXES
+        if (
+            before
+            and (word in _NAMING_TITLES or word not in _NOT_FIRST_NAMES | _TITLES | _PREFIXES)
+            and not any(s <= before.start(1) < e for s, e in others)
         ):
             start = before.start(1)
     last = text[start:end].split()[-1]
@@ -1013,7 +1079,7 @@ def leading_pronoun(sentence: str, previous: list[Mention], index: int) -> Menti
         return None
     pronoun = _LEADING_PRONOUN.match(sentence).group(1).lower()  # type: ignore[union-attr]
     name = person_antecedent(previous, pronoun)
-    return Mention(name, PERSON, index) if name else None
+    return Mention(name, PERSON, index, opens=True) if name else None
 
 
 # Two- and three-word places the small model may read as the names they look like.
@@ -1088,8 +1154,9 @@ def person_antecedent(previous: list[Mention], pronoun: str) -> str:
     sentence that names one. Nobody when that person is only described ("The president met
     X. He said...": the president) or named jointly with another ("X and Y met. He said...").
     With no person in reach, a sentence's opening two- or three-word name that the entity
-    pass took for a place or a body ("Kemi Badenoch was elected...") and that has none of
-    their words."""
+    pass took for a place ("Kemi Badenoch was elected...") and that has none of the words of
+    places and bodies (never one it took for an organisation: "Goldman Sachs cut jobs. He
+    said..." names nobody)."""
     earlier = [
         m for m in previous if m.type == PERSON and compatible(full_name(m.name, previous), pronoun)
     ]
@@ -1098,10 +1165,10 @@ def person_antecedent(previous: list[Mention], pronoun: str) -> str:
             words = m.name.split()
             if (
                 m.opens
-                and m.label in {"GPE", "ORG"}
+                and m.label == "GPE"
                 and 2 <= len(words) <= 3
                 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
-                and not (_PLACE_WORDS | _BODY_WORDS | _ADDRESS_WORDS) & {w.lower() for w in words}
+                and not (_PLACE_WORDS | _BODY_WORDS) & {w.lower() for w in words}
                 and m.name.lower() not in _PLACES
             ):
                 return m.name
@@ -1204,11 +1271,25 @@ def leading_description(
     match = _DESCRIPTION.match(sentence)
     if not match:
         return None
+    if re.match(r"\s+(?:of|for|at|from)\b", sentence[match.end() :]):
+        return Mention("", PERSON, index, UNNAMED)  # "The president of the union": someone else
     people = [m for m in previous if m.type == PERSON and m.name and index - m.sentence <= 2]
-    names = {m.name for m in people if m.sentence == people[-1].sentence} if people else set()
-    if len(names) == 1 and not re.search(rf"\b{match.group(2)}\b", before, re.IGNORECASE):
-        return Mention(names.pop(), PERSON, index, DESCRIBED)
+    nearest = [m for m in people if m.sentence == people[-1].sentence] if people else []
+    someone_else = re.search(
+        rf"\b{match.group(2)}\b|\b(?:his|her|their)\s+(?:\w+\s+)?(?:{_KIN})\b",
+        before,
+        re.IGNORECASE,
+    )
+    if len({m.name for m in nearest}) == 1 and nearest[0].opens and not someone_else:
+        # the one person named, as the subject of the sentence before, and no one else there
+        return Mention(nearest[0].name, PERSON, index, DESCRIBED, opens=True)
     return Mention("", PERSON, index, UNNAMED)
+
+
+_KIN = (
+    "father|mother|son|daughter|wife|husband|brother|sister|partner|uncle|aunt|boss|"
+    "deputy|predecessor|successor|rival|opponent|aide|adviser|lawyer"
+)
 
 
 def _description_speaks(doc: Any) -> bool:
@@ -1216,7 +1297,7 @@ def _description_speaks(doc: Any) -> bool:
     for token in doc[:8]:
         if (
             token.dep_ == "nsubj"
-            and token.text.lower() in DESCRIPTION_NOUNS | {"minister", "secretary", "leader"}
+            and token.text.lower() in DESCRIPTION_NOUNS
             and lemma_of(token.head) in SAY_LEMMAS
         ):
             return True
@@ -1385,7 +1466,7 @@ def _resolve(
             return _surname_of_person(name, previous), PERSON
         if kind == ORGANISATION and looks_personal(name):
             return full_name(name, previous), PERSON
-        if kind == PERSON and name.split()[-1].lower() in _ADDRESS_WORDS | _BODY_WORDS:
+        if kind == PERSON and _is_body(name):
             return name, ORGANISATION  # "Downing Street insisted": the office, not a person
         if kind == PERSON:
             return full_name(name, previous), PERSON
@@ -1406,8 +1487,10 @@ def _resolve(
             return surname, PERSON
         if 2 <= len(words) <= 4 and len(words) == len(phrase):
             name = _strip(" ".join(words))
-            if name.split()[-1].lower() in _ADDRESS_WORDS | _BODY_WORDS:
-                return name, ORGANISATION  # "Downing Street", "Acme Holdings Council"
+            if all(w.lower() in _TITLES | DESCRIPTION_NOUNS for w in name.split()):
+                return "", ""  # "The Prime Minister said": a title, nobody named
+            if _is_body(name):
+                return name, ORGANISATION  # "Downing Street", "Acme Holdings"
             if " " in name or words[0].lower() in _TITLES:
                 return full_name(name, previous), PERSON  # "Mr Farage" is a person
         if (
@@ -1462,7 +1545,7 @@ def _resolve(
                     return _strip(doc.text[org[0] : org[1]]), ORGANISATION
         if lemma != "statement" and not any(c.dep_ in {"prep", "poss"} for c in token.children):
             # "The BBC apologised. A spokeswoman said...": for the organisation just named.
-            return _nearest_organisation(previous)
+            return _nearest_organisation(previous, alone=True)
         return "", ""
     if lemma in ORGANISATION_NOUNS or _generic_name(token) in ANAPHORIC_ORGANISATIONS:
         return _organisation(doc, token, spans, previous)
@@ -1540,7 +1623,7 @@ def _organisation(
     if _generic_name(token) in ANAPHORIC_ORGANISATIONS:
         # "Microsoft released its results. The company said...": the organisation named in
         # the nearest sentence before that names one (an ORG, not a place), if only one is.
-        found = _nearest_organisation(previous)
+        found = _nearest_organisation(previous, business=lemma in BUSINESS_NOUNS)
         if found[0]:
             return found
     if token.tag_ == "NNS" and _generic_name(token) and lemma_of(token) != "police":
@@ -1566,6 +1649,12 @@ def _organisation(
     if start == 0 and all(pos_of(t) == "NOUN" for t in token.doc[start : token.i + 1]):
         words[0] = words[0].lower()  # "Police said": the police, capitalised as the first word
     return " ".join(words), ORGANISATION
+
+
+def _is_body(name: str) -> bool:
+    """A name that ends as an office's address or a body's name does ("Downing Street",
+    "Thames Valley Police"): an organisation, whatever the entity pass said."""
+    return name.split()[-1].lower() in _ADDRESS_WORDS | _BODY_WORDS
 
 
 # Last words of an address that speaks for an office ("Downing Street", "Elysee Palace").
@@ -1646,20 +1735,40 @@ _GROUP_NOUNS = frozenset(
         "lawyers",
         "executives",
         "sources",
-        "scientist",
-        "researcher",
     ]
 )
 
 
-def _nearest_organisation(previous: list[Mention]) -> tuple[str, str]:
+def _nearest_organisation(
+    previous: list[Mention], *, business: bool = False, alone: bool = False
+) -> tuple[str, str]:
     """The organisation (an ORG, not a place) named in the nearest sentence before that names
-    one, if that sentence names only one."""
+    one, if it names only one and as its subject (or a passive's agent: "published by the
+    Resolution Foundation"). A `business` is no party or public body ("Labour criticised the
+    contract. The company said..." is the contractor); `alone`, no person is named with it
+    ("Starmer was interviewed by the BBC. A spokesman said..." is his)."""
     named = [m for m in previous[-8:] if m.type == ORGANISATION and m.label == "ORG"]
     if not named:
         return "", ""
-    nearest = {m.name for m in named if m.sentence == named[-1].sentence}
-    return (nearest.pop(), ORGANISATION) if len(nearest) == 1 else ("", "")
+    sentence = named[-1].sentence
+    nearest = [m for m in named if m.sentence == sentence]
+    if len({m.name for m in nearest}) != 1 or not nearest[0].opens:
+        return "", ""
+    if business and _PUBLIC_BODY.search(nearest[0].name):
+        return "", ""
+    if alone and any(m.type == PERSON and m.sentence == sentence for m in previous):
+        return "", ""
+    return nearest[0].name, ORGANISATION
+
+
+# Names of parties and public bodies, which "the company" or "the firm" never stands for.
+_PUBLIC_BODY = re.compile(
+    r"\b(?:party|council|ministry|department|government|nhs|labour|conservatives?|tories|tory|"
+    r"democrats?|republicans?|greens?|snp|reform|liberal|lib dems?|unions?|police|army|"
+    r"commission|parliament|senate|congress|agency|authority|office|court|committee|"
+    r"university|hospital|school|trust)\b",
+    re.IGNORECASE,
+)
 
 
 def _generic_name(token: Any) -> str:
@@ -1779,7 +1888,7 @@ class Reader:
         )
         if found[0]:
             # The speaker is the subject: the first antecedent the sentence offers.
-            self.previous.append(Mention(found[0], found[1], index))
+            self.previous.append(Mention(found[0], found[1], index, opens=True))
         self.previous.extend(mentions_in(ents, self.previous, index, sentence, offset))
         self.previous = self.previous[-40:]
         self.recent = [*self.recent[-1:], sentence]

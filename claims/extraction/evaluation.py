@@ -4,6 +4,7 @@ desk must find in real articles (the format of shared/samples/seed_claims.json).
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -213,7 +214,9 @@ def quantities(
                 (
                     q
                     for q in unmatched
-                    if q.value == want["value"] and (q.bound or None) == want["bound"]
+                    if q.value == want["value"]
+                    and (q.bound or None) == want["bound"]
+                    and _same_head(q.unit, want["unit"])
                 ),
                 None,
             )
@@ -240,6 +243,14 @@ def quantities(
         "other_unit": round(wrong_unit / labelled, 4) if labelled else None,
         "misses": misses,
     }
+
+
+def _same_head(got: str, want: str) -> bool:
+    """Two units that name the same thing, one more closely ("homes", "affordable homes");
+    never two currencies (a wrong currency is a wrong value) or two different things."""
+    if re.fullmatch(r"[A-Z]{3}", got) or re.fullmatch(r"[A-Z]{3}", want):
+        return False
+    return got != want and (want.endswith(" " + got) or got.endswith(" " + want))
 
 
 def sentence_boundaries(

@@ -280,14 +280,18 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 # An age in apposition: "The victim, 27, was..." / "Jonas Berg, 62, a fisherman": a bare
-# whole number between commas right after a name or a noun for a person, and words in lower
-# case after it (not a list of numbers, not "Arsenal, 3, Chelsea 1"), not after a date.
+# whole number between commas right after a name or a noun for a person, then what goes on
+# about one person (an article, "who", a singular verb: not "Liverpool, 3, were top", not a
+# list of numbers, not "Arsenal, 3, Chelsea 1"), not after a date or a place ("In Texas, 14,").
 _AGE_APPOSITION = re.compile(
     r"(?:\b[A-Z][a-z][\w'’-]*|\b(?:victim|man|woman|boy|girl|driver|suspect|mother|father|son|"
     r"daughter|teenager|pensioner|passenger|resident|wife|husband|patient|worker|officer|"
     r"student|nurse|doctor|teacher|soldier|farmer|owner|survivor|witness)),\s"
-    r"(?P<num>\d{1,3}),\s(?=[a-z])"
+    r"(?P<num>\d{1,3}),\s"
+    r"(?=(?:a|an|the|from|of|who|whose|was|is|has|had|said|says|told|died|his|her)\b)"
 )
+# "In Texas, 14, ...": a place after a preposition, not a person with an age.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|across|from|for|on|of|to|by|near|outside)\s+$", re.I)
 _NOT_PEOPLE = re.compile(
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
     r"August|September|October|November|December"
@@ -297,11 +301,15 @@ _COUNT_NUMBER = re.compile(
 )
 # "half a million", "a quarter of a million": a share of a scale, read as the value it is.
 _FRACTION_OF_SCALE = re.compile(
-    r"\b(?:(?:a|one)\s+)?(?P<part>half|quarter|third)\s+(?:of\s+)?an?\s+"
-    r"(?P<scale>million|billion|trillion)\b",
+    r"\b(?:(?P<count>a|one|two|three|four|\d)\s+)?(?P<part>half|quarters?|thirds?)\s+"
+    r"(?:of\s+)?an?\s+(?P<scale>million|billion|trillion)\b"
+    r"|\b(?P<whole>one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})\s+and\s+a\s+"
+    r"(?P<half>half)\s+(?P<scale2>million|billion|trillion)\b",
     re.IGNORECASE,
 )
 _PARTS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+# A figure of money inside such a share is left out: "half a billion dollars".
+_SHARE_BEFORE = re.compile(r"\b(?:half|quarters?|thirds?|and\s+a\s+half)\s+(?:of\s+)?$", re.I)
 # A share is not a count: "two thirds of voters" counts no thirds.
 _SHARE_UNITS = frozenset(
     [
@@ -326,7 +334,9 @@ _MEASURE_ADJECTIVES = ("cubic", "square")
 _CLOCK = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|GMT\b|BST\b|CET\b|EST\b|EDT\b|o['’]clock)", re.I)
 # "12 of the 50 states": the number counts what the noun phrase after "of the ..." names.
 _PART_OF = re.compile(
-    r"\s+of\s+(?:the|those|these|its|their|his|her|our)\s+(?:\d[\d,]*\s+)?(?=[a-z])"
+    r"\s+of\s+(?:the|those|these|its|their|his|her|our)\s+(?:\w+['’]s\s+)?"
+    rf"(?:(?:\d[\d,]*|(?:{_NUMBER_WORD}))\s+)?(?=[a-z])",
+    re.IGNORECASE,
 )
 _COUNT_WORDS = re.compile(_WORD_RUN, re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\w.,$€£-])(?P<year>1[89]\d\d|20\d\d)(?![\w%])(?!,\d)")
@@ -639,24 +649,28 @@ def _bound_before(sentence: str, start: int) -> tuple[str | None, int]:
     return _BOUNDS_BEFORE[match["bound"].lower()], start - (len(match.group(0)))
 
 
-_PERIOD_WORDS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "century")
+def _share_value(match: re.Match[str]) -> float | None:
+    """ "three quarters of a million" -> 750,000; "two and a half million" -> 2,500,000."""
+    if match["half"]:
+        whole = _value(match["whole"])
+        return None if whole is None else (whole + 0.5) * _SCALE_WORDS[match["scale2"].lower()]
+    count = 1.0 if match["count"] in {None, "a", "A"} else _value(match["count"])
+    part = _PARTS[match["part"].lower().removesuffix("s")]
+    return None if count is None else count * part * _SCALE_WORDS[match["scale"].lower()]
 
 
 def _over_a_period(text: str, start: int, unit: str) -> bool:
-    """ "over ten years" after what happened is the time it took, not a bound, unless the
-    time is what is measured ("for over ten years", "lasted over", a sentence that opens on
-    it: "Over 20 years ago...")."""
-    if not unit.rstrip("s").endswith(_PERIOD_WORDS):
+    """ "over ten years" right after another figure is the time that figure took ("studied
+    12,000 patients over 8 years", "£5bn over 10 years", "fell 5% over a decade"), not a
+    bound; anywhere else ("sentenced to over 10 years", "the highest in over 20 years") it
+    is one."""
+    if not unit.rstrip("s").endswith(_DURATION_UNITS):
         return False
     before = text[max(0, start - 40) : start]
-    if not re.search(r"\bover\s+$", before, re.IGNORECASE):
-        return False
-    if not text[:start].strip().lower().removesuffix("over").strip():
-        return False  # "Over 10 years, ..." opens the sentence: ambiguous, keep the bound
-    return not re.search(
-        r"\b(?:for|lasted|lasts|lasting|took|takes|spent|spends|of|aged|than|served)\s+over\s+$",
-        before,
-        re.IGNORECASE,
+    return bool(
+        re.search(
+            r"\d(?:[\d,.]*\d)?\s*(?:%|[A-Za-z]+(?:\s+[a-z]+)?)?\s+over\s+$", before, re.IGNORECASE
+        )
     )
 
 
@@ -745,6 +759,16 @@ def _unit_from_tags(
     return " ".join(words).lower(), nouns[-1][1]
 
 
+def _unit_at(
+    sentence: str, after: int, tags: Sequence[tuple[int, int, str]] | None
+) -> tuple[str, int]:
+    """What is counted after position `after`, and where its words end: from the tags when
+    the sentence was parsed, else from word lists."""
+    if tags is not None:
+        return _unit_from_tags(sentence, after, tags)
+    return _unit_from_words(sentence, after)
+
+
 def _unit_from_words(sentence: str, after: int) -> tuple[str, int]:
     words: list[tuple[int, int]] = []
     for match in re.finditer(r"[A-Za-z][A-Za-z-]*|\S", sentence[after:]):
@@ -785,6 +809,8 @@ def find_quantities(
     def add(start: int, end: int, value: float | None, unit: str) -> None:
         if value is None or not free(start, end) or _in_range(text, start, end):
             return
+        if _SHARE_BEFORE.search(text[max(0, start - 20) : start]):
+            return  # "half a billion dollars": the share is read with the counts below
         bound, _ = _bound_before(text, start)
         bound = bound or _bound_after(text, end)
         found.append((start, end, Quantity(sentence[start:end], _clean(value), unit, bound)))
@@ -829,7 +855,11 @@ def find_quantities(
         add(match.start(), match.end(), _value(number), "years old")
     for match in _AGE_APPOSITION.finditer(text):
         who = match.group(0).split(",")[0]
-        if 0 < int(match["num"]) <= 120 and not _NOT_PEOPLE.fullmatch(who):
+        if (
+            0 < int(match["num"]) <= 120
+            and not _NOT_PEOPLE.fullmatch(who)
+            and not _PLACE_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
+        ):
             add(match.start("num"), match.end("num"), int(match["num"]), "years old")
     for match in _HYPHENATED.finditer(text):
         unit = match["unit"].lower()
@@ -837,11 +867,7 @@ def find_quantities(
             add(match.start(), match.end(), _value(match["num"]), "years old")
         else:
             add(match.start(), match.end(), _value(match["num"]), unit)
-    fractions = [
-        (m.start(), m.end(), m.group(0), None)
-        for m in _FRACTION_OF_SCALE.finditer(text)
-        if m.group(0) != m.group(0).upper() or len(m.group(0)) > 3
-    ]
+    fractions = [(m.start(), m.end(), m.group(0), None) for m in _FRACTION_OF_SCALE.finditer(text)]
     counts = (
         fractions
         + [(m.start(), m.end(), m["num"], m["scale"]) for m in _COUNT_NUMBER.finditer(text)]
@@ -857,11 +883,7 @@ def find_quantities(
         if re.fullmatch(r"1[89]\d\d|20\d\d", number) and _bound_before(text, start)[0] is None:
             continue  # a year, not a count ("2018 Helsinki summit")
         fraction = _FRACTION_OF_SCALE.fullmatch(number)
-        value = (
-            _PARTS[fraction["part"].lower()] * _SCALE_WORDS[fraction["scale"].lower()]
-            if fraction
-            else _value(number)
-        )
+        value = _share_value(fraction) if fraction else _value(number)
         if value is None:
             continue
         if scale:
@@ -870,31 +892,20 @@ def find_quantities(
             continue  # "5m" without a currency: metres or millions? left out
         if _CLOCK.match(text, end):
             continue  # "at 3pm"
-        unit, unit_end = (
-            _unit_from_tags(sentence, end, tags)
-            if tags is not None
-            else _unit_from_words(sentence, end)
-        )
+        unit, unit_end = _unit_at(sentence, end, tags)
         if not unit and (part := _PART_OF.match(text, end)):
             # "Only 12 of the 50 states": 12 states, its span the number alone (the 50 is
             # its own quantity)
-            unit, _ = (
-                _unit_from_tags(sentence, part.end(), tags)
-                if tags is not None
-                else _unit_from_words(sentence, part.end())
-            )
-            if unit and free(start, end) and not _in_range(text, start, end):
-                bound = _bound_before(text, start)[0]
-                found.append(
-                    (start, end, Quantity(sentence[start:end], _clean(value), unit, bound))
-                )
-            continue
-        if text[unit_end : unit_end + 1] == "/":
+            unit = _unit_at(sentence, part.end(), tags)[0]
+            unit_end = end
+        if re.match(r"/[A-Za-z]", text[unit_end : unit_end + 2]):
             continue  # "320 km/h", "5 mg/l": a rate, not a count of kilometres
         if not unit or not free(start, unit_end) or _in_range(text, start, end):
             continue
         if unit.split()[-1] in _SHARE_UNITS:
             continue  # "two thirds of voters"
+        if unit in _CURRENCY_WORDS:
+            unit = _CURRENCY_WORDS[unit]  # "half a billion dollars"
         lead = re.match(rf"\s*({'|'.join(_MEASURE_ADJECTIVES)})\s", sentence[end:unit_end])
         if lead and not unit.startswith(lead.group(1).lower()):
             unit = f"{lead.group(1).lower()} {unit}"  # "cubic metres"

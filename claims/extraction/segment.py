@@ -161,7 +161,8 @@ OPENERS = {
 }
 _ABBREVIATIONS = _PREPOSITIVE | _POSTPOSITIVE | _BEFORE_NUMBER
 # An initialism spelled with periods and not listed above ("H.R.", "D.C."): not the end of a
-# sentence before a number ("H.R. 815", a bill), as before any other word it may be.
+# sentence before a bill's number ("H.R. 815)"), as before a count or any other word it may be.
+_BILL_NUMBER = re.compile(r"\s+\d[\d,]*(?:[).,;:]|\s+(?:and|or|would|was|is|passed)\b)")
 _DOTTED_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 _OPEN_QUOTES = '"“‘«'
 _CLOSE_QUOTES = '"”’»'
@@ -300,7 +301,8 @@ def _is_abbreviation(text: str, dot: int, sentence_start: int = 0) -> bool:
     if word in _PREPOSITIVE:
         return True
     if word not in _POSTPOSITIVE and _DOTTED_INITIALISM.fullmatch(word):
-        return next_word[:1].isdigit()
+        # "H.R. 815)" or "H.R. 815, the..." names a bill; "D.C. 15 people were..." starts anew
+        return bool(_BILL_NUMBER.match(text, dot + 1))
     if word in _POSTPOSITIVE:
         opener = next_word.rstrip(".").lower() in OPENERS
         if word in {"a.m", "p.m", "etc", "inc", "ltd", "co", "corp", "plc", "llc"}:

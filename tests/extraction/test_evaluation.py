@@ -167,3 +167,8 @@ def test_quantity_accuracy_tells_a_wrong_value_from_another_unit() -> None:
     assert report["fully_right"] == round(1 / 3, 4)
     assert report["wrong_value"] == round(1 / 3, 4)  # $2.174T read as 2
     assert report["other_unit"] == round(1 / 3, 4)  # the right value, a shorter unit
+    # a wrong currency with the right figure is a wrong value, not another unit
+    dollars = [{"text": "b", "quantities": [{"value": 2, "unit": "AUD", "bound": None}]}]
+    wrong_currency = evaluation.quantities(dollars, read)
+    assert wrong_currency["other_unit"] == 0.0
+    assert wrong_currency["wrong_value"] == 0.5  # the AUD missing, the USD found not labelled

@@ -205,3 +205,13 @@ def test_kinds_of_a_superlative_and_of_a_described_age() -> None:
     # an age that describes a person does not make the sentence a quantity claim
     assert pipeline.sentence_kind("A 45-year-old man was arrested at the scene.") == "event"
     assert pipeline.sentence_kind("The oldest voter is 104 years old.") == "quantity"
+
+
+def test_a_count_after_a_dotted_initialism_starts_a_sentence() -> None:
+    from claims.extraction.segment import sentence_spans
+
+    text = "The rally was held in Washington, D.C. 15 people were arrested."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "The rally was held in Washington, D.C.",
+        "15 people were arrested.",
+    ]

@@ -182,3 +182,35 @@ def test_a_share_is_no_count_and_over_a_period_is_no_bound() -> None:
         (12000, "patients", None),
         (8, "years", None),
     ]
+
+
+def test_where_a_guess_would_give_a_wrong_figure() -> None:
+    def read(sentence: str) -> list[tuple[object, str, object]]:
+        return [(q.value, q.unit, q.bound) for q in find_quantities(sentence)]
+
+    # no person before the commas, or more than one after: no age
+    for sentence in (
+        "In Texas, 14, including two children, died.",
+        "In London, 25, mostly young men, were arrested.",
+        "Liverpool, 3, were top of the table.",
+    ):
+        assert not [q for q in read(sentence) if q[1] == "years old"], sentence
+    # "over" is a bound unless it follows another figure
+    for sentence in (
+        "He was sentenced to over 10 years.",
+        "It was the highest in over 20 years.",
+        "The plan was delayed by over two years.",
+    ):
+        assert read(sentence)[-1][2] == "more than", sentence
+    assert read("The cost was £5bn over 10 years.")[-1] == (10, "years", None)
+    # shares of a scale, with a numerator, in money too
+    assert read("The deal is worth half a billion dollars.") == [(500_000_000, "USD", None)]
+    assert read("Three quarters of a million people voted.") == [(750_000, "people", None)]
+    assert read("Two and a half million people live there.") == [(2_500_000, "people", None)]
+    # the possessor is not what is counted (tagged as extraction reads it)
+    from claims.extraction.pipeline import sentence_quantities
+
+    parts = sentence_quantities("Three of the company's five directors quit.")
+    assert [(q.value, q.unit) for q in parts] == [(3, "directors"), (5, "directors")]
+    # one speed given in two units: the first is kept, the rate after the slash is not
+    assert read("The limit is 70 mph/110 km/h.") == [(70, "mph", None)]
