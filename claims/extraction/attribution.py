@@ -288,7 +288,7 @@ _NAME_PARTICLES = frozenset(
 _CUE = re.compile(
     r"\baccording to\b|\b(?:saying|telling|tweeting|posting|claiming|arguing|warning|insisting|"
     r"adding|announcing|declaring|alleging|noting|explaining|boasting|revealing|stating|denying|"
-    r"confirming|musing|writing|testifying|calling|called|calls)\b|\b(?:said|says|told|tells|claim(?:s|ed)?|stated?|states|argued?|"
+    r"confirming|musing|writing|testifying|calling|called|calls|found|finds)\b|\b(?:said|says|told|tells|claim(?:s|ed)?|stated?|states|argued?|"
     r"argues|insist(?:s|ed)?|add(?:s|ed)|announc(?:e|es|ed)|tweet(?:s|ed)|posted|declared?|"
     r"warn(?:s|ed)|alleg(?:e|es|ed)|testified|report(?:s|ed)|not(?:e|es|ed)|explain(?:s|ed)|"
     r"boast(?:s|ed)?|reveal(?:s|ed)|wr(?:ote|ites|iting)|writing|assert(?:s|ed)|contend(?:s|ed)|"
@@ -830,6 +830,8 @@ _IRREGULAR = {
     "writes": "write",
     "remarks": "remark",
     "comments": "comment",
+    "found": "find",
+    "finds": "find",
 }
 
 
@@ -842,7 +844,7 @@ def pos_of(token: Any) -> str:
 
 
 _KNOWN = (
-    {"call"}
+    {"call", "find"}
     | SAY_LEMMAS
     | SAY_NOUNS
     | ORGANISATION_NOUNS
@@ -1331,7 +1333,11 @@ def _speaker_tokens(doc: Any) -> list[Any]:
     candidates: list[tuple[int, int, Any]] = []
     for token in doc:
         lemma = lemma_of(token)
-        calls = lemma == "call" and any(c.dep_ in {"oprd", "ccomp"} for c in token.children)
+        # "She called the ruling a political execution", "She found that there had been
+        # failures": calling something something, and finding that, are saying it
+        calls = (lemma == "call" and any(c.dep_ in {"oprd", "ccomp"} for c in token.children)) or (
+            lemma == "find" and any(c.dep_ == "ccomp" for c in token.children)
+        )
         if pos_of(token) in {"VERB", "AUX"} and (lemma in SAY_LEMMAS or calls):
             if not _main_clause(token):
                 continue
@@ -1849,6 +1855,12 @@ _WHOLLY_QUOTED = re.compile(r'^\s*["“][^"“”]+["”]\s*$')
 _QUOTE_CHARS = re.compile(r'["“”]')
 
 
+# Capitalised sentence openers that are common nouns, not an unnamed person's name.
+_COMMON_SUBJECTS = (
+    ORGANISATION_NOUNS | ROLE_NOUNS | DOCUMENT_NOUNS | BUSINESS_NOUNS | DESCRIPTION_NOUNS
+) | frozenset(["police", "officials", "people", "residents", "critics", "voters", "it"])
+
+
 class Reader:
     """Reads a text's sentences in order and keeps the names they give, so that a later
     "he said" or "the council said" resolves to a name already read."""
@@ -1889,7 +1901,19 @@ class Reader:
         if found[0]:
             # The speaker is the subject: the first antecedent the sentence offers.
             self.previous.append(Mention(found[0], found[1], index, opens=True))
-        self.previous.extend(mentions_in(ents, self.previous, index, sentence, offset))
+        named = mentions_in(ents, self.previous, index, sentence, offset)
+        if not found[0] and subject is None and not any(m.opens for m in named):
+            opener = re.match(r"\W*([A-Z][\w’'-]+)\s", sentence)
+            word = opener.group(1).lower() if opener else ""
+            if (
+                opener
+                and word not in _NOT_FIRST_NAMES | _COMMON_SUBJECTS
+                and not word.endswith("s")
+            ):
+                # "Lula met Joe Biden. He said...": a subject the entity pass did not name
+                # is who "he" may mean, so nobody is named for it
+                self.previous.append(Mention("", PERSON, index, UNNAMED, opens=True))
+        self.previous.extend(named)
         self.previous = self.previous[-40:]
         self.recent = [*self.recent[-1:], sentence]
         return found

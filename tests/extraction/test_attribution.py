@@ -242,3 +242,21 @@ def test_never_a_wrong_name_where_the_grammar_cannot_tell() -> None:
         "Putin"
     )
     assert _claimants("Tory Jenrick said the policy was wrong.")[-1][0] == "Jenrick"
+
+
+def test_a_subject_nobody_named_keeps_he_open_and_findings_are_claims() -> None:
+    # "Lula" is no entity the small model knows: "he" may be him, so it names nobody
+    assert _claimants("Lula met Joe Biden at the White House. He said Brazil would act.")[-1] == (
+        "",
+        "",
+    )
+    # a plural or common subject is not somebody unnamed
+    assert _claimants("Police arrested Tom Hale in Leeds. He said he was innocent.")[-1] == (
+        "Tom Hale",
+        "person",
+    )
+    assert _claimants(
+        "Sue Gray published her report in May. She found that there had been failures."
+    )[-1] == ("Sue Gray", "person")
+    # finding a thing is not finding that something is so
+    assert _claimants("Sue Gray found the file in May.") == [("", "")]
